@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Engine tests spin up TF.js backends and worker threads; two cores only.
+    maxWorkers: 2,
+    reporters: ['default']
+  }
+})
