@@ -1,0 +1,7 @@
+export type { ImageSet } from '../engine/types'
+export type { CacheState, Dataset, DatasetInfo, DatasetSource } from './types'
+export { DatasetError } from './errors'
+export { listBundledDatasets } from './bundled'
+export { cacheState, loadDataset, type LoadOptions } from './load-dataset'
+export { importIdx, type IdxImportOptions } from './idx-import'
+export { subsample } from './subsample'
