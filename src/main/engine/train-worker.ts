@@ -1,0 +1,82 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { loadDataset, subsample, type Dataset } from '../data'
+import { chooseEngine, createEngine, type EngineChoice } from './select'
+import { stepsPerEpoch, trainRun } from './trainer'
+import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol'
+import type { TrainConfig } from '../../shared/config'
+
+/**
+ * A training worker thread: trains the runs it is sent one after another,
+ * keeping datasets and the engine choice warm between runs.
+ */
+const data = workerData as TrainWorkerData
+const cancel = new Int32Array(data.cancelFlag)
+const datasets = new Map<string, Promise<Dataset>>()
+const choices = new Map<string, Promise<EngineChoice>>()
+const port = parentPort!
+
+function send(msg: FromWorker): void {
+  port.postMessage(msg)
+}
+
+function dataset(name: string): Promise<Dataset> {
+  let p = datasets.get(name)
+  if (!p) {
+    p = loadDataset(name, { cacheDir: data.cacheDir })
+    p.catch(() => datasets.delete(name))
+    datasets.set(name, p)
+  }
+  return p
+}
+
+function engineChoice(config: TrainConfig): Promise<EngineChoice> {
+  const key = JSON.stringify(config.network)
+  let p = choices.get(key)
+  if (!p) {
+    p = chooseEngine(data.engine, config.network, data.tfjsBackend)
+    choices.set(key, p)
+  }
+  return p
+}
+
+async function train(runId: number, config: TrainConfig): Promise<void> {
+  const ds = await dataset(config.dataset)
+  const trainSet = subsample(ds.train, config.subsample, config.seeds.subsample)
+  const choice = await engineChoice(config)
+  const engine = createEngine(choice, config)
+  try {
+    send({
+      type: 'started',
+      runId,
+      engine: choice.kind,
+      backend: choice.backend,
+      notes: choice.notes,
+      datasetHash: ds.hash,
+      trainCount: trainSet.count,
+      testCount: ds.test.count,
+      totalSteps: stepsPerEpoch(trainSet.count, config.batchSize) * config.epochs
+    })
+    const outcome = trainRun(config, trainSet, ds.test, engine, {
+      onChunk: (chunk, totalSteps) => send({ type: 'chunk', runId, chunk, totalSteps }),
+      onEpoch: (metrics) => send({ type: 'epoch', runId, metrics }),
+      shouldStop: () => Atomics.load(cancel, 0) === runId
+    })
+    send({ type: 'done', runId, outcome })
+  } finally {
+    engine.dispose()
+  }
+}
+
+// Runs are handled strictly one at a time, in arrival order.
+let queue = Promise.resolve()
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'close') {
+    queue.then(() => port.close())
+    return
+  }
+  queue = queue.then(() =>
+    train(msg.runId, msg.config).catch((err: unknown) =>
+      send({ type: 'error', runId: msg.runId, message: err instanceof Error ? err.message : String(err) })
+    )
+  )
+})

@@ -1,0 +1,32 @@
+import type { TrainConfig } from '../../shared/config'
+import type { EnginePreference } from './select'
+import type { TfjsBackendName } from './tfjs-backend'
+import type { EpochMetrics, HistoryChunk, TrainOutcome } from './trainer'
+import type { EngineKind } from './types'
+
+export interface TrainWorkerData {
+  cacheDir: string
+  engine: EnginePreference
+  tfjsBackend?: TfjsBackendName
+  /** Int32Array[1] over shared memory: holds the id of the run to cancel. */
+  cancelFlag: SharedArrayBuffer
+}
+
+export interface RunStartInfo {
+  engine: EngineKind
+  backend: string
+  notes: string[]
+  datasetHash: string
+  trainCount: number
+  testCount: number
+  totalSteps: number
+}
+
+export type ToWorker = { type: 'train'; runId: number; config: TrainConfig } | { type: 'close' }
+
+export type FromWorker =
+  | ({ type: 'started'; runId: number } & RunStartInfo)
+  | { type: 'chunk'; runId: number; chunk: HistoryChunk; totalSteps: number }
+  | { type: 'epoch'; runId: number; metrics: EpochMetrics }
+  | { type: 'done'; runId: number; outcome: TrainOutcome }
+  | { type: 'error'; runId: number; message: string }
