@@ -1,0 +1,37 @@
+/**
+ * Grouping by (dataset, λ). λ values are rounded to 1e-9 first, so 0.015 read
+ * from a CSV and 0.015000000000000001 from a float range land in one group.
+ */
+export const LAMBDA_DIGITS = 1e9
+
+export function lambdaKey(lambda: number): number {
+  return Math.round(lambda * LAMBDA_DIGITS) / LAMBDA_DIGITS
+}
+
+export interface Keyed {
+  dataset: string
+  lambda: number
+}
+
+export interface Group<T> {
+  dataset: string
+  /** The rounded λ. */
+  lambda: number
+  items: T[]
+}
+
+/** Groups items by dataset and rounded λ, sorted by dataset name then λ. */
+export function groupByDatasetLambda<T extends Keyed>(items: readonly T[]): Group<T>[] {
+  const groups = new Map<string, Group<T>>()
+  for (const item of items) {
+    const lambda = lambdaKey(item.lambda)
+    const key = JSON.stringify([item.dataset, lambda])
+    let g = groups.get(key)
+    if (!g) {
+      g = { dataset: item.dataset, lambda, items: [] }
+      groups.set(key, g)
+    }
+    g.items.push(item)
+  }
+  return [...groups.values()].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.lambda - b.lambda))
+}

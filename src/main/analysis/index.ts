@@ -1,0 +1,6 @@
+export { collapseTable, DEFAULT_COLLAPSE_THRESHOLD, type CollapseInput, type CollapseOptions } from './collapse'
+export { wilsonInterval, Z_95, type Interval } from './wilson'
+export { finalAlphaHistograms, binEdges, binIndex, type HistogramOptions } from './histograms'
+export { finalAlphaVsLambda, initialVsFinal } from './points'
+export { meanTrajectories } from './trajectories'
+export { lambdaKey, groupByDatasetLambda, type Group } from './groups'

@@ -1,0 +1,8 @@
+export { openStore, Store, type StoreOptions } from './store'
+export type { OpenOptions } from './open'
+export { StoreError, CsvFormatError } from './errors'
+export { SCHEMA_VERSION, HISTORY_CHUNK } from './schema'
+export type { RunOwner, ResetOptions } from './runs'
+export { importOriginalCsv, importOriginalCsvFile, ORIGINAL_RECORD_EVERY, type CsvImportOptions, type CsvImportResult } from './csv-import'
+export { exportSweepCsv, type CsvExport } from './csv-export'
+export { exportSweepJson, SWEEP_EXPORT_FORMAT, type SweepExport, type ExportedRun } from './json-export'

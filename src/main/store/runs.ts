@@ -1,0 +1,206 @@
+/** A run's life: queued → running (claimNextRun) → done | failed | cancelled, or back to queued. */
+import { hostname } from 'node:os'
+import type { EngineInfo, EpochMetrics, HistoryChunk, RunDetail, RunResult } from '../../shared/results'
+import { StoreError } from './errors'
+import { appendChunk, deleteHistory, insertEpochMetrics } from './history'
+import { checkAlphaVector } from './run-insert'
+import { getRun } from './run-queries'
+import { json } from './rows'
+import { settleSweep } from './sweeps'
+import type { Sql } from './sql'
+
+/** Which process holds a running run, so a restart can tell crashed claims from live ones. */
+export interface RunOwner {
+  host: string
+  pid: number
+}
+
+export const THIS_PROCESS: RunOwner = { host: hostname(), pid: process.pid }
+
+interface LiveRun {
+  id: number
+  sweep_id: number
+  status: string
+  alpha_count: number
+  steps_planned: number | null
+}
+
+function requireRun(sql: Sql, runId: number): LiveRun {
+  const run = sql.stmt('SELECT id, sweep_id, status, alpha_count, steps_planned FROM runs WHERE id = ?').get(runId) as
+    | LiveRun
+    | undefined
+  if (!run) throw new StoreError(`no run with id ${runId}`)
+  return run
+}
+
+/** A stale worker (its run was reset or cancelled meanwhile) gets an error instead of writing. */
+function requireRunning(sql: Sql, runId: number): LiveRun {
+  const run = requireRun(sql, runId)
+  if (run.status !== 'running') throw new StoreError(`run ${runId} is ${run.status}, not running`)
+  return run
+}
+
+/**
+ * Atomically takes the oldest queued run of a queued or running sweep, marks
+ * it running and returns it; null when there is none. BEGIN IMMEDIATE makes
+ * the select-then-update one step across connections and processes.
+ */
+export function claimNextRun(
+  sql: Sql,
+  opts: { sweepId?: number; owner?: RunOwner; engine?: EngineInfo } = {}
+): RunDetail | null {
+  return sql.write(() => {
+    const filter = opts.sweepId === undefined ? '' : 'AND r.sweep_id = ?'
+    const args = opts.sweepId === undefined ? [] : [opts.sweepId]
+    const next = sql
+      .stmt(
+        `SELECT r.id, r.sweep_id FROM runs r JOIN sweeps s ON s.id = r.sweep_id
+         WHERE r.status = 'queued' AND s.status IN ('queued', 'running') ${filter} ORDER BY r.id LIMIT 1`
+      )
+      .get(...args) as { id: number; sweep_id: number } | undefined
+    if (!next) return null
+    const owner = opts.owner ?? THIS_PROCESS
+    sql
+      .stmt(
+        `UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL, steps_done = 0,
+           attempts = attempts + 1, owner_host = ?, owner_pid = ?, engine_json = COALESCE(?, engine_json)
+         WHERE id = ?`
+      )
+      .run(sql.now(), owner.host, owner.pid, json(opts.engine), next.id)
+    sql.stmt("UPDATE sweeps SET status = 'running' WHERE id = ? AND status = 'queued'").run(next.sweep_id)
+    return getRun(sql, next.id)
+  })
+}
+
+/** Appends α records to a running run, in one transaction. */
+export function appendHistory(sql: Sql, runId: number, chunk: HistoryChunk): void {
+  sql.write(() => appendChunk(sql, runId, requireRunning(sql, runId).alpha_count, chunk))
+}
+
+export function addEpochMetrics(sql: Sql, runId: number, rows: readonly EpochMetrics[]): void {
+  sql.write(() => {
+    requireRunning(sql, runId)
+    insertEpochMetrics(sql, runId, rows)
+  })
+}
+
+/**
+ * Marks a running run done, in the same transaction as its last history rows
+ * (lastChunk, if given). Refused unless the stored history reaches the planned
+ * last step: a run never looks done without its full history.
+ */
+export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?: HistoryChunk): void {
+  sql.write(() => {
+    const run = requireRunning(sql, runId)
+    checkAlphaVector(`run ${runId}: finalAlpha`, result.finalAlpha, run.alpha_count)
+    const acc = result.testAccuracy
+    if (acc !== null && !(acc >= 0 && acc <= 1)) throw new StoreError(`run ${runId}: testAccuracy ${acc} is not in [0, 1]`)
+    if (lastChunk) appendChunk(sql, runId, run.alpha_count, lastChunk)
+    const stored = sql.stmt('SELECT COUNT(*) AS chunks, MAX(step_end) AS last FROM alpha_history WHERE run_id = ?').get(runId) as {
+      chunks: number
+      last: number | null
+    }
+    if (stored.chunks === 0) throw new StoreError(`run ${runId} has no α history; refusing to mark it done`)
+    if (run.steps_planned !== null && stored.last !== run.steps_planned) {
+      throw new StoreError(`run ${runId}: history reaches step ${stored.last} of ${run.steps_planned}; refusing to mark it done`)
+    }
+    sql
+      .stmt(
+        `UPDATE runs SET status = 'done', finished_at = ?, final_alpha_json = ?, test_accuracy = ?,
+           engine_json = COALESCE(?, engine_json), owner_host = NULL, owner_pid = NULL
+         WHERE id = ?`
+      )
+      .run(sql.now(), JSON.stringify(result.finalAlpha), acc, json(result.engine), runId)
+    settleSweep(sql, run.sweep_id)
+  })
+}
+
+/** Marks a queued or running run failed with its error; its partial history is kept for inspection. */
+export function failRun(sql: Sql, runId: number, error: string, engine?: EngineInfo): void {
+  sql.write(() => {
+    const run = requireRun(sql, runId)
+    if (run.status !== 'running' && run.status !== 'queued') throw new StoreError(`run ${runId} is ${run.status}; cannot mark it failed`)
+    sql
+      .stmt(
+        `UPDATE runs SET status = 'failed', error = ?, finished_at = ?, engine_json = COALESCE(?, engine_json),
+           owner_host = NULL, owner_pid = NULL WHERE id = ?`
+      )
+      .run(error, sql.now(), json(engine), runId)
+    settleSweep(sql, run.sweep_id)
+  })
+}
+
+/** Cancels a queued or running run (the runner stops a running one first). */
+export function cancelRun(sql: Sql, runId: number): void {
+  sql.write(() => {
+    const run = requireRun(sql, runId)
+    if (run.status === 'cancelled') return
+    if (run.status !== 'running' && run.status !== 'queued') throw new StoreError(`run ${runId} is ${run.status}; cannot cancel it`)
+    sql
+      .stmt("UPDATE runs SET status = 'cancelled', finished_at = ?, owner_host = NULL, owner_pid = NULL WHERE id = ?")
+      .run(sql.now(), runId)
+    settleSweep(sql, run.sweep_id)
+  })
+}
+
+function requeue(sql: Sql, runId: number): void {
+  deleteHistory(sql, runId)
+  sql
+    .stmt(
+      `UPDATE runs SET status = 'queued', started_at = NULL, finished_at = NULL, steps_done = 0,
+         owner_host = NULL, owner_pid = NULL WHERE id = ?`
+    )
+    .run(runId)
+}
+
+/** Puts a running run back in the queue and drops its partial history (a clean stop, e.g. Ctrl-C). */
+export function requeueRun(sql: Sql, runId: number): void {
+  sql.write(() => {
+    requireRunning(sql, runId)
+    requeue(sql, runId)
+  })
+}
+
+function ownerAlive(owner: RunOwner | null): boolean {
+  if (!owner) return false
+  // Another machine's process cannot be checked: leave its runs alone.
+  if (owner.host !== THIS_PROCESS.host) return true
+  try {
+    process.kill(owner.pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export interface ResetOptions {
+  sweepId?: number
+  /** Reset every running run, even those whose owning process is alive. Default false. */
+  all?: boolean
+  /** How to tell a live owner; default: same host and the pid exists. */
+  isAlive?: (owner: RunOwner | null) => boolean
+}
+
+/**
+ * Runs left 'running' by a process that died: their partial history and
+ * metrics are deleted and they go back to queued, all in one transaction.
+ * Runs owned by a live process (another CLI, the app) are left alone unless
+ * `all`. Returns the ids reset.
+ */
+export function resetInterrupted(sql: Sql, opts: ResetOptions = {}): number[] {
+  const isAlive = opts.isAlive ?? ownerAlive
+  return sql.write(() => {
+    const filter = opts.sweepId === undefined ? '' : 'AND sweep_id = ?'
+    const args = opts.sweepId === undefined ? [] : [opts.sweepId]
+    const running = sql
+      .stmt(`SELECT id, owner_host, owner_pid FROM runs WHERE status = 'running' ${filter} ORDER BY id`)
+      .all(...args) as { id: number; owner_host: string | null; owner_pid: number | null }[]
+    const reset = running.filter((r) => {
+      if (opts.all) return true
+      const owner = r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid } : null
+      return !isAlive(owner)
+    })
+    for (const r of reset) requeue(sql, r.id)
+    return reset.map((r) => r.id)
+  })
+}

@@ -1,0 +1,279 @@
+/**
+ * Rows the store returns and the analysis computes, shared by the Node side
+ * and the UI. Pure TypeScript: plain numbers and arrays only, so every value
+ * survives JSON (HTTP transport) as well as structured clone (Electron IPC).
+ * Timestamps are milliseconds since the Unix epoch.
+ */
+import type { Seeds, TrainConfig } from './config'
+
+export const DATASET_SOURCES = ['bundled', 'idx', 'imported-csv'] as const
+export type DatasetSource = (typeof DATASET_SOURCES)[number]
+
+export const SWEEP_STATUSES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const
+export type SweepStatus = (typeof SWEEP_STATUSES)[number]
+
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const
+export type RunStatus = (typeof RUN_STATUSES)[number]
+
+export interface DatasetRow {
+  id: number
+  name: string
+  source: DatasetSource
+  /** Hash of the images and labels the runs trained on; null when unknown (imported CSV). */
+  contentHash: string | null
+  trainCount: number | null
+  testCount: number | null
+  /** How the training set was drawn (size, seed, …); free-form JSON. */
+  subsample: unknown
+  createdAt: number
+}
+
+export interface NewDataset {
+  name: string
+  source: DatasetSource
+  contentHash?: string | null
+  trainCount?: number | null
+  testCount?: number | null
+  subsample?: unknown
+}
+
+/** Counts of a sweep's runs by status, and its steps planned/done. */
+export interface SweepProgress {
+  total: number
+  queued: number
+  running: number
+  done: number
+  failed: number
+  cancelled: number
+  stepsPlanned: number
+  stepsDone: number
+}
+
+export interface SweepRow {
+  id: number
+  name: string
+  /** The sweep spec as given to createSweep (the sweep layer validates it). */
+  spec: unknown
+  status: SweepStatus
+  createdAt: number
+  finishedAt: number | null
+  progress: SweepProgress
+}
+
+export interface NewSweep {
+  name: string
+  spec: unknown
+  /** Default 'queued'; an import is created 'done'. */
+  status?: SweepStatus
+}
+
+/** Which engine trained a run: kind ('tfjs' | 'native'), concrete backend and library versions. */
+export interface EngineInfo {
+  engine: string
+  backend: string
+  versions: Record<string, string>
+}
+
+export interface NewRun {
+  datasetId: number
+  lambda: number
+  /** Index of the run within its (sweep, dataset, λ): the original CSV's `iteration`. */
+  runIndex: number
+  seeds: Seeds | null
+  /** Full training config; null only for imported runs. */
+  config: TrainConfig | null
+  /** Total SGD steps; the run can only be marked done once its history reaches this step. */
+  stepsPlanned: number | null
+  alphaCount: number
+  alphaInit: number[] | null
+}
+
+/** A run without its config: what lists and tables need. */
+export interface RunSummary {
+  id: number
+  sweepId: number
+  datasetId: number
+  dataset: string
+  lambda: number
+  runIndex: number
+  status: RunStatus
+  error: string | null
+  engine: EngineInfo | null
+  createdAt: number
+  startedAt: number | null
+  finishedAt: number | null
+  stepsPlanned: number | null
+  /** Last step recorded in the α history (the history's progress). */
+  stepsDone: number
+  alphaCount: number
+  alphaInit: number[] | null
+  finalAlpha: number[] | null
+  testAccuracy: number | null
+  imported: boolean
+  /** How many times the run was claimed (more than 1 after an interrupted attempt). */
+  attempts: number
+}
+
+export interface RunDetail extends RunSummary {
+  seeds: Seeds | null
+  config: TrainConfig | null
+}
+
+export const RUN_ORDER_FIELDS = ['id', 'lambda', 'status', 'createdAt', 'finishedAt', 'testAccuracy'] as const
+export type RunOrderField = (typeof RUN_ORDER_FIELDS)[number]
+
+export interface RunQuery {
+  sweepId?: number
+  datasetId?: number
+  status?: RunStatus | RunStatus[]
+  /** Matched to within 1e-9 (λ from a CSV vs the same λ from a float range). */
+  lambda?: number
+  limit?: number
+  offset?: number
+  orderBy?: RunOrderField
+  descending?: boolean
+}
+
+export interface RunPage {
+  /** Runs matching the filter, ignoring limit/offset. */
+  total: number
+  runs: RunSummary[]
+}
+
+/**
+ * A slice of one run's α history, as the engine produces it. `step` is the
+ * number of SGD steps completed when α was recorded (0 = before training).
+ */
+export interface HistoryChunk {
+  /** Strictly increasing, each greater than every step already stored for the run. */
+  steps: ArrayLike<number>
+  /** Epoch (0-based) of each record; null when unknown (imported runs). */
+  epochs: ArrayLike<number> | null
+  /** Row-major [record][α index]: steps.length × alphaCount values. */
+  alphas: ArrayLike<number>
+  /** Batch loss (CE + penalty) of each record; null when unknown. NaN is stored as is. */
+  losses: ArrayLike<number> | null
+}
+
+/** One run's α history, column-wise for charts. */
+export interface AlphaSeries {
+  runId: number
+  steps: number[]
+  epochs: (number | null)[]
+  /** alphas[i][k]: α_i at steps[k]. */
+  alphas: number[][]
+  /** Batch loss at steps[k]; null when unknown or not finite. */
+  losses: (number | null)[]
+}
+
+export interface HistoryQuery {
+  /** Keep at most this many records per run, evenly spaced, always the first and the last. */
+  maxPoints?: number
+  /** Only records with step > afterStep (live charts fetch what is new). */
+  afterStep?: number
+}
+
+export interface EpochMetrics {
+  epoch: number
+  trainLoss: number | null
+  testLoss: number | null
+  /** 0..1 */
+  testAccuracy: number | null
+}
+
+export interface RunResult {
+  finalAlpha: number[]
+  /** 0..1 */
+  testAccuracy: number | null
+  engine?: EngineInfo
+}
+
+/** Initial and final α of one finished run: the input of every collapse statistic. */
+export interface FinalAlphaRow {
+  runId: number
+  sweepId: number
+  dataset: string
+  lambda: number
+  /** Null when not known. Imported runs: the first recorded row. */
+  alphaInit: number[] | null
+  finalAlpha: number[]
+}
+
+export interface FinalAlphaQuery {
+  sweepId?: number
+  /** Dataset names; all datasets when absent. */
+  datasets?: string[]
+}
+
+/** Collapse statistics of one α index (field names are the CLI's JSON contract). */
+export interface AlphaCollapse {
+  /** Which α (0-based layer order). */
+  index: number
+  n: number
+  collapsed: number
+  /** 0–100 */
+  pct: number
+  /** Wilson 95% interval, 0–100. */
+  ci_low: number
+  ci_high: number
+}
+
+/** One line of the collapse table: a (dataset, λ) pair over all its α. */
+export interface CollapseRow {
+  dataset: string
+  lambda: number
+  runs: number
+  /** Number of α values: runs × α per run. */
+  n: number
+  collapsed: number
+  pct: number
+  ci_low: number
+  ci_high: number
+  per_alpha: AlphaCollapse[]
+}
+
+export interface AlphaHistogram {
+  dataset: string
+  lambda: number
+  alphaIndex: number
+  /** bins + 1 edges; bin k is [edges[k], edges[k+1]), the last one closed. */
+  edges: number[]
+  counts: number[]
+  /** Values outside [edges[0], edges[bins]], not in any bin. */
+  outside: number
+}
+
+export interface AlphaPoint {
+  dataset: string
+  lambda: number
+  runId: number
+  alphaIndex: number
+  finalAlpha: number
+}
+
+export interface AlphaInitFinalPair {
+  dataset: string
+  lambda: number
+  runId: number
+  alphaIndex: number
+  initial: number
+  final: number
+}
+
+/** Runs' α histories tagged with the group they belong to. */
+export interface GroupedSeries {
+  dataset: string
+  lambda: number
+  series: AlphaSeries
+}
+
+export interface MeanTrajectory {
+  dataset: string
+  lambda: number
+  runs: number
+  steps: number[]
+  /** mean[i][k]: mean of α_i over the runs at steps[k]. */
+  mean: number[][]
+  /** Sample standard deviation (0 when runs = 1), same shape as mean. */
+  sd: number[][]
+}
