@@ -2,12 +2,24 @@ import { CliError } from './cli/args'
 import { DOCTOR_HELP, doctor } from './cli/doctor'
 import { TRAIN_HELP, train } from './cli/train'
 import { BENCH_HELP, bench } from './cli/bench'
+import { SWEEP_HELP, sweep } from './cli/sweep'
+import { RUNS_HELP, runs } from './cli/runs'
+import { STATS_HELP, stats } from './cli/stats'
+import { EXPORT_HELP, IMPORT_HELP, exportCommand, importCommand } from './cli/interchange'
+import { StoreError } from './store'
+import { SpecError } from './sweep/spec'
+import { DatasetError } from './data'
 
 type Command = (argv: string[]) => Promise<number>
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   doctor: { run: doctor, help: DOCTOR_HELP },
   train: { run: train, help: TRAIN_HELP },
+  sweep: { run: sweep, help: SWEEP_HELP },
+  runs: { run: runs, help: RUNS_HELP },
+  stats: { run: stats, help: STATS_HELP },
+  export: { run: exportCommand, help: EXPORT_HELP },
+  import: { run: importCommand, help: IMPORT_HELP },
   bench: { run: bench, help: BENCH_HELP }
 }
 
@@ -37,6 +49,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CliError) {
       console.error(`error: ${err.message}`)
       return err.exitCode
+    }
+    // Bad input of a known kind: the message names the problem; no stack trace.
+    if (err instanceof StoreError || err instanceof SpecError || err instanceof DatasetError) {
+      console.error(`error: ${err.message}`)
+      return 2
     }
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`)
     return 1

@@ -1,0 +1,145 @@
+import { cpus } from 'node:os'
+import { runCount, type SweepSpec } from '../../shared/sweep-spec'
+import { defaultDatasetCacheDir } from '../paths'
+import { SweepRunner } from '../sweep/runner'
+import { queueSweep } from '../sweep/queue'
+import { presetSpec, readSpecFile, SpecError, parseSpec } from '../sweep/spec'
+import { CliError, numberFlag, oneOf, parseCommand } from './args'
+import { DB_FLAG, openDb } from './db'
+import { ProgressBar } from './progress'
+
+export const SWEEP_HELP = `sweep (--preset paper|original-code | --spec FILE | --resume) [options]
+  Queues a sweep and trains it on all cores with a live progress bar. Ctrl-C
+  stops cleanly; \`sweep --resume\` continues (interrupted runs restart).
+  --datasets a,b     datasets to run on (overrides the spec's)
+  --name NAME        the sweep's name
+  --workers N        training threads (default: ${cpus().length}, the number of cores)
+  --sweep ID         with --resume: only this sweep (default: the whole queue)
+  --engine auto|native|tfjs
+  --db PATH          database file (default: the app's, or $ALPHA_WB_DB)`
+
+function specFrom(values: { preset?: string; spec?: string; datasets?: string; name?: string }): SweepSpec {
+  if (values.preset && values.spec) throw new CliError('give either --preset or --spec, not both')
+  let spec = values.preset ? presetSpec(values.preset) : readSpecFile(values.spec!)
+  const overrides: Record<string, unknown> = {}
+  if (values.datasets) overrides.datasets = values.datasets.split(',').map((d) => d.trim()).filter(Boolean)
+  if (values.name) overrides.name = values.name
+  if (Object.keys(overrides).length) spec = parseSpec({ ...spec, ...overrides }, values.spec ?? `preset ${values.preset}`)
+  return spec
+}
+
+export async function sweep(argv: string[]): Promise<number> {
+  const { values } = parseCommand(argv, {
+    ...DB_FLAG,
+    preset: { type: 'string' },
+    spec: { type: 'string' },
+    resume: { type: 'boolean' },
+    sweep: { type: 'string' },
+    datasets: { type: 'string' },
+    name: { type: 'string' },
+    workers: { type: 'string' },
+    engine: { type: 'string' }
+  })
+  if (!values.preset && !values.spec && !values.resume) throw new CliError('sweep needs --preset NAME, --spec FILE or --resume')
+  const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
+  const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+  let spec: SweepSpec | null = null
+  try {
+    if (!values.resume) spec = specFrom(values)
+  } catch (err) {
+    if (err instanceof SpecError) throw new CliError(err.message)
+    throw err
+  }
+  const cacheDir = defaultDatasetCacheDir()
+  const { store, path } = openDb(values.db, { create: true })
+  let sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })
+  try {
+    if (spec) {
+      const queued = await queueSweep(store, spec, { cacheDir })
+      sweepId = queued.sweep.id
+      console.error(`queued sweep #${sweepId} '${queued.sweep.name}': ${runCount(spec)} runs, ${queued.sweep.progress.stepsPlanned.toLocaleString('en')} steps (db ${path})`)
+    }
+    return await runQueue(store, { sweepId, workers, engine, cacheDir })
+  } finally {
+    store.close()
+  }
+}
+
+async function runQueue(
+  store: ReturnType<typeof openDb>['store'],
+  opts: { sweepId?: number; workers: number; engine: 'auto' | 'native' | 'tfjs'; cacheDir: string }
+): Promise<number> {
+  const progressOf = (): { planned: number; done: number } => {
+    const sweeps = opts.sweepId !== undefined ? [store.getSweep(opts.sweepId)] : store.listSweeps()
+    let planned = 0
+    let done = 0
+    for (const s of sweeps) {
+      if (!s || s.status === 'cancelled') continue
+      planned += s.progress.stepsPlanned
+      done += s.progress.stepsDone
+    }
+    return { planned, done }
+  }
+  if (opts.sweepId !== undefined && !store.getSweep(opts.sweepId)) throw new CliError(`no sweep #${opts.sweepId} in the database`)
+  const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId })
+  const reset = runner.start()
+  if (reset.length) console.error(`restarting ${reset.length} run(s) interrupted earlier: ${reset.join(', ')}`)
+  const bar = new ProgressBar('sweep')
+  let finished = 0
+  let failed = 0
+  let engineLabel = ''
+  const base = progressOf()
+  const redraw = (): void => {
+    const p = progressOf()
+    bar.update(p.done - base.done, p.planned - base.done, `${finished} done${failed ? `, ${failed} failed` : ''} ${engineLabel}`)
+  }
+  let lastDraw = 0
+  runner.on('run-started', (_run, info) => {
+    engineLabel = `[${info.engine}/${info.backend} × ${runner.workerCount}]`
+  })
+  runner.on('run-progress', () => {
+    const now = Date.now()
+    if (now - lastDraw > 200) {
+      lastDraw = now
+      redraw()
+    }
+  })
+  runner.on('run-finished', () => {
+    finished++
+    redraw()
+  })
+  runner.on('run-failed', (id, error) => {
+    failed++
+    bar.finish()
+    console.error(`run ${id} failed: ${error}`)
+  })
+  const started = Date.now()
+  let interrupted = false
+  let onStopSignal: () => void = () => {}
+  const stopSignal = new Promise<void>((resolve) => (onStopSignal = resolve))
+  const onSigint = (): void => {
+    if (interrupted) return
+    interrupted = true
+    bar.finish()
+    console.error('stopping: running runs go back to the queue…')
+    onStopSignal()
+  }
+  process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigint)
+  try {
+    await Promise.race([runner.whenIdle(), stopSignal])
+    await runner.stop()
+  } finally {
+    process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
+  }
+  redraw()
+  bar.finish()
+  const seconds = (Date.now() - started) / 1000
+  if (interrupted) {
+    console.error(`stopped after ${seconds.toFixed(1)} s; ${finished} run(s) finished. Continue with: sweep --resume${opts.sweepId ? ` --sweep ${opts.sweepId}` : ''}`)
+    return 130
+  }
+  console.error(`${finished} run(s) finished${failed ? `, ${failed} failed` : ''} in ${seconds.toFixed(1)} s${opts.sweepId ? `; see \`stats --sweep ${opts.sweepId}\`` : ''}`)
+  return failed ? 1 : 0
+}

@@ -1,0 +1,66 @@
+import type { TrainConfig } from '../../shared/config'
+import { datasetLabel, expandLambdas, type SweepSpec } from '../../shared/sweep-spec'
+
+export interface PlannedRun {
+  /** The dataset as the statistics show it (base, size, subsample seed). */
+  datasetLabel: string
+  datasetBase: string
+  lambda: number
+  /** 0..runsPerLambda-1: the original CSV's `iteration`. */
+  runIndex: number
+  config: TrainConfig
+}
+
+/** A 31-bit seed mixed from integers (murmur3's finaliser over a running hash). */
+function mixSeed(...parts: number[]): number {
+  let h = 0x9747b28c
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x5bd1e995)
+    h ^= h >>> 15
+  }
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 1
+}
+
+/**
+ * Expands a sweep into its runs. Run r of repeat k gets the same weight, α and
+ * data-order seeds at every λ (common random numbers): the runs of one column
+ * differ only in λ, which makes the comparison across λ sharper. Each repeat
+ * draws its own training subsample (seed + k).
+ */
+export function expandSweep(spec: SweepSpec): PlannedRun[] {
+  const lambdas = expandLambdas(spec.lambdas)
+  const runs: PlannedRun[] = []
+  for (const base of spec.datasets) {
+    for (let k = 0; k < spec.repeats; k++) {
+      const subsampleSeed = spec.seed + k
+      const label = datasetLabel(base, spec.subsample, subsampleSeed)
+      for (const lambda of lambdas) {
+        for (let r = 0; r < spec.runsPerLambda; r++) {
+          const runSeed = mixSeed(spec.seed, k, r)
+          runs.push({
+            datasetLabel: label,
+            datasetBase: base,
+            lambda,
+            runIndex: r,
+            config: {
+              network: spec.network,
+              dataset: base,
+              subsample: spec.subsample,
+              penalty: spec.penalty,
+              lambda,
+              lr: spec.lr,
+              momentum: spec.momentum,
+              batchSize: spec.batchSize,
+              epochs: spec.epochs,
+              alphaInit: spec.alphaInit,
+              seeds: { weights: runSeed, alpha: runSeed, order: runSeed, subsample: subsampleSeed },
+              recordEvery: spec.recordEvery
+            }
+          })
+        }
+      }
+    }
+  }
+  return runs
+}

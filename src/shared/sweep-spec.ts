@@ -1,0 +1,105 @@
+import { z } from 'zod'
+import { AlphaInitSchema, DEFAULT_ALPHA_GRID, PenaltySchema } from './config'
+import { NetworkSchema, PAPER_NETWORK } from './network'
+
+/** Largest λ a sweep accepts: far beyond where every α collapses, so a typo is caught. */
+export const MAX_LAMBDA = 10
+const lambda = z.number().min(0, 'λ must be ≥ 0').max(MAX_LAMBDA, `λ must be ≤ ${MAX_LAMBDA}`)
+
+export const LambdaRangeSchema = z
+  .object({ from: lambda, to: lambda, step: z.number().gt(0, 'step must be > 0') })
+  .refine((r) => r.to >= r.from, { message: 'to must be ≥ from', path: ['to'] })
+  .refine((r) => (r.to - r.from) / r.step <= 1000, { message: 'range gives more than 1,001 λ values', path: ['step'] })
+
+const seed = z.number().int().min(0).max(2 ** 31 - 1)
+
+/**
+ * A sweep: every λ × runsPerLambda runs, on every dataset × repeat. Each
+ * repeat draws its own training subsample (subsample seed = seed + repeat) and
+ * appears as a dataset of its own in the statistics, like the study's five CSVs.
+ */
+export const SweepSpecSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  lambdas: z.union([z.array(lambda).min(1, 'give at least one λ').max(1001), LambdaRangeSchema]),
+  runsPerLambda: z.number().int().min(1).max(1000),
+  datasets: z.array(z.string().trim().min(1)).min(1, 'give at least one dataset').max(50),
+  repeats: z.number().int().min(1).max(100).default(1),
+  /** Training images per run; null = the whole training split. */
+  subsample: z.number().int().min(1).nullable(),
+  alphaInit: AlphaInitSchema,
+  penalty: PenaltySchema,
+  epochs: z.number().int().min(1, 'epochs must be ≥ 1').max(1000),
+  batchSize: z.number().int().min(1).max(4096),
+  lr: z.number().gt(0, 'lr must be > 0').max(10),
+  momentum: z.number().min(0).lt(1),
+  network: NetworkSchema,
+  recordEvery: z.number().int().min(1).default(1),
+  /** Base seed; every run's four seeds derive from it (see sweep/expand.ts). */
+  seed: seed.default(0)
+})
+export type SweepSpec = z.infer<typeof SweepSpecSchema>
+export type SweepSpecInput = z.input<typeof SweepSpecSchema>
+
+export const PRESET_NAMES = ['paper', 'original-code'] as const
+export type PresetName = (typeof PRESET_NAMES)[number]
+
+/** λ = 0, 0.005, …, 0.05: the study's 11 values. */
+export const PAPER_LAMBDAS = { from: 0, to: 0.05, step: 0.005 }
+
+/**
+ * `paper`: what the paper's text describes (L1, a 10,000-image subsample).
+ * `original-code`: what the original PyTorch script ran (L2 = alpha.norm(),
+ * the full 60,000-image training set, five repeats of the sweep).
+ */
+export const PRESETS: Record<PresetName, SweepSpec> = {
+  paper: {
+    name: 'paper',
+    lambdas: PAPER_LAMBDAS,
+    runsPerLambda: 6,
+    datasets: ['fashion-mnist'],
+    repeats: 1,
+    subsample: 10_000,
+    alphaInit: { kind: 'grid', grid: [...DEFAULT_ALPHA_GRID] },
+    penalty: 'l1',
+    epochs: 10,
+    batchSize: 64,
+    lr: 0.01,
+    momentum: 0,
+    network: PAPER_NETWORK,
+    recordEvery: 1,
+    seed: 0
+  },
+  'original-code': {
+    name: 'original-code',
+    lambdas: PAPER_LAMBDAS,
+    runsPerLambda: 6,
+    datasets: ['fashion-mnist'],
+    repeats: 5,
+    subsample: null,
+    alphaInit: { kind: 'grid', grid: [...DEFAULT_ALPHA_GRID] },
+    penalty: 'l2',
+    epochs: 10,
+    batchSize: 64,
+    lr: 0.01,
+    momentum: 0,
+    network: PAPER_NETWORK,
+    recordEvery: 1,
+    seed: 0
+  }
+}
+
+/** The λ values of a spec, rounded to 1e-9 so a range gives 0.015, not 0.015000000000000001. */
+export function expandLambdas(l: SweepSpec['lambdas']): number[] {
+  if (Array.isArray(l)) return [...l]
+  const n = Math.floor((l.to - l.from) / l.step + 1e-9)
+  return Array.from({ length: n + 1 }, (_, i) => Math.round((l.from + i * l.step) * 1e9) / 1e9)
+}
+
+/** How a dataset appears in the statistics: base name, training-set size and subsample seed. */
+export function datasetLabel(base: string, subsample: number | null, subsampleSeed: number): string {
+  return `${base}:${subsample ?? 'all'}:s${subsampleSeed}`
+}
+
+export function runCount(spec: SweepSpec): number {
+  return expandLambdas(spec.lambdas).length * spec.runsPerLambda * spec.datasets.length * spec.repeats
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { expandLambdas, PRESETS, runCount } from '../../../src/shared/sweep-spec'
+import { expandSweep } from '../../../src/main/sweep/expand'
+import { parseSpec, presetSpec, SpecError } from '../../../src/main/sweep/spec'
+
+describe('sweep spec', () => {
+  it('expands the paper preset into 11 λ × 6 runs = 66 runs with the paper’s settings', () => {
+    const spec = presetSpec('paper')
+    expect(expandLambdas(spec.lambdas)).toEqual([0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05])
+    const runs = expandSweep(spec)
+    expect(runs).toHaveLength(66)
+    expect(runCount(spec)).toBe(66)
+    for (const r of runs) {
+      expect(r.config).toMatchObject({ penalty: 'l1', subsample: 10_000, epochs: 10, batchSize: 64, lr: 0.01, momentum: 0 })
+      expect(r.datasetLabel).toBe('fashion-mnist:10000:s0')
+    }
+  })
+
+  it('original-code: L2, the full training set, five repeats as five datasets', () => {
+    const runs = expandSweep(presetSpec('original-code'))
+    expect(runs).toHaveLength(5 * 66)
+    expect(new Set(runs.map((r) => r.datasetLabel))).toEqual(new Set([0, 1, 2, 3, 4].map((k) => `fashion-mnist:all:s${k}`)))
+    expect(runs.every((r) => r.config.penalty === 'l2' && r.config.subsample === null)).toBe(true)
+  })
+
+  it('gives run r the same seeds at every λ, and different seeds to different runs and repeats', () => {
+    const runs = expandSweep({ ...PRESETS.paper, repeats: 2 })
+    const seedOf = (k: number, lambda: number, r: number): number =>
+      runs.find((x) => x.datasetLabel.endsWith(`s${k}`) && x.lambda === lambda && x.runIndex === r)!.config.seeds.weights
+    expect(seedOf(0, 0, 3)).toBe(seedOf(0, 0.05, 3))
+    expect(seedOf(0, 0, 3)).not.toBe(seedOf(0, 0, 4))
+    expect(seedOf(0, 0, 3)).not.toBe(seedOf(1, 0, 3))
+  })
+
+  it('starts from a preset and overrides what the file gives', () => {
+    const spec = parseSpec({ preset: 'paper', lambdas: [0, 0.01], runsPerLambda: 2 })
+    expect(spec.lambdas).toEqual([0, 0.01])
+    expect(spec.epochs).toBe(10)
+    expect(runCount(spec)).toBe(4)
+  })
+
+  it.each([
+    [{ preset: 'nope' }, /unknown preset 'nope'/],
+    [{ preset: 'paper', lambdas: [-0.1] }, /lambdas\.0: λ must be ≥ 0/],
+    [{ preset: 'paper', lambdas: { from: 0.05, to: 0, step: 0.01 } }, /lambdas\.to: to must be ≥ from/],
+    [{ preset: 'paper', epochs: 0 }, /epochs: epochs must be ≥ 1/],
+    [{ preset: 'paper', datasets: [] }, /datasets: give at least one dataset/],
+    [{ preset: 'paper', network: { convs: [{ outChannels: 4, kernel: 29, stride: 1, alpha: true }] } }, /does not fit its 28×28 input/],
+    [[1, 2], /must be a JSON object/]
+  ])('rejects %j naming the field', (input, message) => {
+    expect(() => parseSpec(input)).toThrow(SpecError)
+    expect(() => parseSpec(input)).toThrow(message)
+  })
+})
