@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'electron-vite'
-import vue from '@vitejs/plugin-vue'
+import { rendererConfig } from './vite.renderer.config'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -9,6 +9,8 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
+        // Optional dependency, loaded at run time where it installed.
+        external: ['@tensorflow/tfjs-node'],
         input: {
           index: resolve(root, 'src/main/index.ts'),
           // Worker threads are separate entries so the built app starts them from out/main.
@@ -19,14 +21,12 @@ export default defineConfig({
   },
   preload: {
     build: {
-      rollupOptions: { input: { index: resolve(root, 'src/preload/index.ts') } }
+      rollupOptions: {
+        input: { index: resolve(root, 'src/preload/index.ts') },
+        // Sandboxed preloads must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
     }
   },
-  renderer: {
-    root: resolve(root, 'src/renderer'),
-    build: {
-      rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } }
-    },
-    plugins: [vue()]
-  }
+  renderer: rendererConfig
 })

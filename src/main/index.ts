@@ -1,18 +1,27 @@
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
-import { APP_DIR_NAME } from './paths'
-import { createStatusService } from './status'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { app, BrowserWindow, session, shell } from 'electron'
+import { serveOverIpc } from './ipc'
+import { APP_DIR_NAME, defaultDataDir, defaultDatasetCacheDir } from './paths'
+import { WorkbenchService } from './service'
 
 // The user-data folder is named like the CLI's data folder, so both share one database.
 app.setName(APP_DIR_NAME)
 
 const here = fileURLToPath(new URL('.', import.meta.url))
+const rendererFile = join(here, '../renderer/index.html')
+const devUrl = process.env.ELECTRON_RENDERER_URL
 
-function createWindow(): BrowserWindow {
+function isAppUrl(url: string): boolean {
+  return devUrl ? url.startsWith(devUrl) : url.startsWith(pathToFileURL(rendererFile).href)
+}
+
+function createWindow(service: WorkbenchService): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
+    width: 1440,
+    height: 920,
+    minWidth: 1000,
+    minHeight: 640,
     show: false,
     title: 'α-Workbench',
     webPreferences: {
@@ -24,25 +33,46 @@ function createWindow(): BrowserWindow {
     }
   })
   win.once('ready-to-show', () => win.show())
-  // No navigation away from the app and no new windows; links open in the system browser.
-  win.webContents.on('will-navigate', (event) => event.preventDefault())
+  // No navigation away from the app and no new windows; https links open in the system browser.
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault()
+  })
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https:')) void shell.openExternal(url)
     return { action: 'deny' }
   })
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL)
-  else void win.loadFile(join(here, '../renderer/index.html'))
+  const stopIpc = serveOverIpc(service, win, isAppUrl)
+  win.on('closed', stopIpc)
+  if (devUrl) void win.loadURL(devUrl)
+  else void win.loadFile(rendererFile)
   return win
 }
 
+let service: WorkbenchService | null = null
+
 void app.whenReady().then(() => {
+  // No permissions (camera, notifications, …) and no remote content for any page.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  const status = createStatusService()
-  ipcMain.handle('workbench:getStatus', () => status.getStatus())
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    const local = details.url.startsWith('file:') || details.url.startsWith('devtools:') || (devUrl !== undefined && details.url.startsWith(devUrl))
+    callback({ cancel: !local })
   })
+  const dataDir = process.env.ALPHA_WB_HOME ? defaultDataDir() : app.getPath('userData')
+  service = new WorkbenchService({ dbPath: join(dataDir, 'workbench.db'), cacheDir: defaultDatasetCacheDir(dataDir) })
+  service.start()
+  createWindow(service)
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0 && service) createWindow(service)
+  })
+})
+
+let quitting = false
+app.on('before-quit', (event) => {
+  if (quitting || !service) return
+  // Running runs go back to the queue cleanly before the process ends.
+  event.preventDefault()
+  quitting = true
+  void service.close().finally(() => app.quit())
 })
 
 app.on('window-all-closed', () => {

@@ -1,0 +1,372 @@
+import { EventEmitter } from 'node:events'
+import { basename, extname } from 'node:path'
+import { ZodError } from 'zod'
+import { API_ARGS, RunListQuerySchema, type RunListQuery } from '../shared/api-schemas'
+import type { ApiMethod, AppStatus, CsvImportSummary, ExportedFile, QueueState, StatsQuery, WorkbenchApi, WorkbenchEvent } from '../shared/api'
+import { PAPER_NETWORK, alphaCount } from '../shared/network'
+import { SweepSpecSchema } from '../shared/sweep-spec'
+import type { FinalAlphaRow, GroupedSeries, RunPage, RunSummary, SweepRow } from '../shared/results'
+import { formatIssues } from '../shared/validation'
+import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories } from './analysis'
+import { DatasetError, listBundledDatasets, cacheState } from './data'
+import { measureStepMs } from './engine/step-probe'
+import { chooseEngine, type EnginePreference } from './engine/select'
+import { initTfjs } from './engine/tfjs-backend'
+import { exportSweepCsv, exportSweepJson, importOriginalCsv, openStore, StoreError, type Store } from './store'
+import { SweepRunner } from './sweep/runner'
+import { queueSweep } from './sweep/queue'
+import { SpecError } from './sweep/spec'
+import { versions } from './versions'
+
+/** A call the back end refuses (bad arguments, unknown id): the message names the problem. */
+export class ApiError extends Error {}
+
+export interface ServiceOptions {
+  dbPath: string
+  cacheDir: string
+  workers?: number
+  engine?: EnginePreference
+}
+
+/** Progress events are merged per run and sent at most this often. */
+const PROGRESS_FLUSH_MS = 100
+/** Most runs one statistics call will read histories for. */
+const MAX_TRAJECTORY_RUNS = 2000
+
+interface PendingProgress {
+  sweepId: number
+  step: number
+  totalSteps: number
+  steps: number[]
+  alphas: number[]
+  nAlpha: number
+  loss: number | null
+}
+
+/**
+ * The back end behind the UI: one object serves the API contract to every
+ * transport (Electron IPC, local HTTP). `call` is the boundary: it validates
+ * the arguments with the contract's schemas before any method runs.
+ */
+export class WorkbenchService implements WorkbenchApi {
+  readonly events = new EventEmitter<{ event: [WorkbenchEvent] }>()
+  private readonly store: Store
+  private readonly runner: SweepRunner
+  private readonly pending = new Map<number, PendingProgress>()
+  private flushTimer: NodeJS.Timeout | null = null
+  private status: Promise<Omit<AppStatus, 'queue' | 'trainableDatasets' | 'stepMs'> & { probeMs: number | null }> | null = null
+
+  constructor(private readonly opts: ServiceOptions) {
+    this.store = openStore(opts.dbPath, { create: true })
+    this.runner = new SweepRunner({ store: this.store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine })
+    this.wireRunnerEvents()
+  }
+
+  /** Restarts interrupted runs and starts training whatever is queued. */
+  start(): void {
+    this.runner.start()
+  }
+
+  async close(): Promise<void> {
+    await this.runner.stop()
+    this.flushProgress()
+    this.store.close()
+  }
+
+  get dbPath(): string {
+    return this.opts.dbPath
+  }
+
+  /** Validates `args` against the method's schema, then calls it. */
+  async call(method: string, args: unknown): Promise<unknown> {
+    if (!Object.hasOwn(API_ARGS, method)) throw new ApiError(`unknown method '${method}'`)
+    const schema = API_ARGS[method as ApiMethod]
+    const parsed = schema.safeParse(Array.isArray(args) ? args : [])
+    if (!parsed.success) {
+      // Paths start with the argument's index; name the fields, not the tuple slot.
+      const issues = parsed.error.issues.map((i) => ({ ...i, path: schema.def.items.length === 1 ? i.path.slice(1) : i.path }))
+      throw new ApiError(`${method}: ${formatIssues(issues)}`)
+    }
+    const fn = (this[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>).bind(this)
+    try {
+      return await fn(...(parsed.data as unknown[]))
+    } catch (err) {
+      if (err instanceof StoreError || err instanceof SpecError || err instanceof DatasetError) throw new ApiError(err.message)
+      if (err instanceof ZodError) throw new ApiError(`${method}: ${formatIssues(err.issues)}`)
+      throw err
+    }
+  }
+
+  private emitEvent(event: WorkbenchEvent): void {
+    this.events.emit('event', event)
+  }
+
+  private wireRunnerEvents(): void {
+    const r = this.runner
+    r.on('run-started', (run, info) => {
+      this.emitEvent({ type: 'run-started', runId: run.id, sweepId: run.sweepId, engine: info.engine, backend: info.backend, totalSteps: info.totalSteps })
+      this.sweepChanged(run.sweepId)
+    })
+    r.on('run-progress', (e) => {
+      const nAlpha = e.chunk.alphas.length / Math.max(1, e.chunk.steps.length)
+      const p = this.pending.get(e.runId) ?? { sweepId: e.sweepId, step: 0, totalSteps: e.totalSteps, steps: [], alphas: [], nAlpha, loss: null }
+      p.step = e.step
+      p.steps.push(...e.chunk.steps)
+      p.alphas.push(...e.chunk.alphas)
+      const losses = e.chunk.losses
+      p.loss = losses.length ? losses[losses.length - 1] : p.loss
+      this.pending.set(e.runId, p)
+      this.flushTimer ??= setTimeout(() => this.flushProgress(), PROGRESS_FLUSH_MS)
+    })
+    r.on('run-epoch', (runId, m) => {
+      const sweepId = this.pending.get(runId)?.sweepId ?? this.store.getRun(runId)?.sweepId ?? 0
+      this.emitEvent({ type: 'run-epoch', runId, sweepId, epoch: m.epoch, trainLoss: m.trainLoss, testLoss: m.testLoss, testAccuracy: m.testAccuracy })
+    })
+    r.on('run-finished', (runId) => this.runEnded(runId))
+    r.on('run-failed', (runId, error) => this.runEnded(runId, error))
+    r.on('run-stopped', (runId) => this.runEnded(runId))
+  }
+
+  private flushProgress(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer)
+    this.flushTimer = null
+    for (const [runId, p] of this.pending) {
+      this.emitEvent({ type: 'run-progress', runId, sweepId: p.sweepId, step: p.step, totalSteps: p.totalSteps, steps: p.steps, alphas: p.alphas, nAlpha: p.nAlpha, loss: p.loss })
+    }
+    this.pending.clear()
+  }
+
+  private runEnded(runId: number, error?: string): void {
+    this.flushProgress()
+    const run = this.store.getRun(runId)
+    if (!run) return
+    if (error !== undefined) this.emitEvent({ type: 'run-failed', runId, sweepId: run.sweepId, error })
+    else if (run.status === 'done') {
+      this.emitEvent({ type: 'run-finished', runId, sweepId: run.sweepId, finalAlpha: run.finalAlpha ?? [], testAccuracy: run.testAccuracy })
+    }
+    this.sweepChanged(run.sweepId)
+  }
+
+  private sweepChanged(sweepId: number): void {
+    const sweep = this.store.getSweep(sweepId)
+    if (sweep) this.emitEvent({ type: 'sweep-changed', sweep })
+    this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+  }
+
+  private queueState(): QueueState {
+    let queued = 0
+    for (const s of this.store.listSweeps()) if (s.status === 'queued' || s.status === 'running') queued += s.progress.queued
+    return { workers: this.runner.workerCount, running: this.runner.active.length, queued }
+  }
+
+  private requireSweep(id: number): SweepRow {
+    const sweep = this.store.getSweep(id)
+    if (!sweep) throw new ApiError(`no sweep #${id}`)
+    return sweep
+  }
+
+  /** ms per step measured on finished runs here (training + evaluation), else a short probe. */
+  private recentStepMs(): number | null {
+    const recent = this.store.listRuns({ status: 'done', orderBy: 'finishedAt', descending: true, limit: 20 }).runs
+    // Short runs are dominated by start-up (dataset load, thread start): they would mislead.
+    const timed = recent.filter((r) => !r.imported && r.startedAt && r.finishedAt && (r.stepsPlanned ?? 0) >= 500)
+    if (timed.length === 0) return null
+    const ms = timed.reduce((s, r) => s + (r.finishedAt! - r.startedAt!) / r.stepsPlanned!, 0) / timed.length
+    return Math.round(ms * 1000) / 1000
+  }
+
+  async getStatus(): Promise<AppStatus> {
+    this.status ??= (async () => {
+      const tfjs = await initTfjs()
+      const choice = await chooseEngine(this.opts.engine ?? 'auto', PAPER_NETWORK)
+      return {
+        engine: { engine: choice.kind, backend: choice.backend, tfjsBackend: tfjs.active, notes: choice.notes },
+        versions: { ...versions() },
+        dbPath: this.opts.dbPath,
+        probeMs: await measureStepMs(choice)
+      }
+    })()
+    const { probeMs, ...base } = await this.status
+    const imported = cacheState(this.opts.cacheDir).map((c) => c.name)
+    return {
+      ...base,
+      queue: this.queueState(),
+      stepMs: this.recentStepMs() ?? probeMs,
+      trainableDatasets: [...new Set([...listBundledDatasets(), ...imported])]
+    }
+  }
+
+  async queueSweep(spec: Parameters<WorkbenchApi['queueSweep']>[0]): Promise<SweepRow> {
+    const parsed = SweepSpecSchema.parse(spec)
+    const { sweep } = await queueSweep(this.store, parsed, { cacheDir: this.opts.cacheDir })
+    this.runner.kick()
+    this.sweepChanged(sweep.id)
+    return this.store.getSweep(sweep.id) ?? sweep
+  }
+
+  async listSweeps(): Promise<SweepRow[]> {
+    return this.store.listSweeps()
+  }
+
+  async pauseSweep(id: number): Promise<SweepRow> {
+    this.requireSweep(id)
+    this.runner.pauseSweep(id)
+    this.sweepChanged(id)
+    return this.requireSweep(id)
+  }
+
+  async resumeSweep(id: number): Promise<SweepRow> {
+    this.requireSweep(id)
+    this.runner.resumeSweep(id)
+    this.sweepChanged(id)
+    return this.requireSweep(id)
+  }
+
+  async cancelSweep(id: number): Promise<SweepRow> {
+    this.requireSweep(id)
+    this.runner.cancelSweep(id)
+    this.sweepChanged(id)
+    return this.requireSweep(id)
+  }
+
+  async deleteSweep(id: number): Promise<void> {
+    this.requireSweep(id)
+    this.store.deleteSweep(id)
+    this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+  }
+
+  async listDatasets() {
+    return this.store.listDatasets()
+  }
+
+  async listRuns(q: RunListQuery): Promise<RunPage> {
+    const query = RunListQuerySchema.parse(q)
+    const all: RunSummary[] = []
+    const page = 10_000
+    for (let offset = 0; ; offset += page) {
+      const r = this.store.listRuns({ sweepId: query.sweepId, status: query.status, limit: page, offset })
+      all.push(...r.runs)
+      if (all.length >= r.total || r.runs.length === 0) break
+    }
+    const search = query.search?.trim().toLowerCase()
+    const filtered = all.filter((r) => {
+      if (query.datasets?.length && !query.datasets.includes(r.dataset)) return false
+      if (query.lambdaMin !== undefined && r.lambda < query.lambdaMin - 1e-12) return false
+      if (query.lambdaMax !== undefined && r.lambda > query.lambdaMax + 1e-12) return false
+      if (query.finalAlphaMin !== undefined || query.finalAlphaMax !== undefined) {
+        if (!r.finalAlpha) return false
+        const lo = query.finalAlphaMin ?? 0
+        const hi = query.finalAlphaMax ?? 1
+        if (!r.finalAlpha.every((a) => a >= lo - 1e-12 && a <= hi + 1e-12)) return false
+      }
+      if (search) {
+        const sweepName = this.store.getSweep(r.sweepId)?.name ?? ''
+        const hay = [`#${r.id}`, String(r.id), sweepName, r.dataset, String(r.lambda), r.status, r.engine ? `${r.engine.engine}/${r.engine.backend}` : 'imported']
+          .join(' ')
+          .toLowerCase()
+        if (!search.split(/\s+/).every((w) => hay.includes(w))) return false
+      }
+      return true
+    })
+    const key = query.orderBy ?? 'id'
+    const value = (r: RunSummary): number | string => {
+      if (key.startsWith('finalAlpha')) return r.finalAlpha?.[Number(key.slice(-1))] ?? -1
+      if (key === 'dataset' || key === 'status') return r[key]
+      const v = r[key as 'id' | 'lambda' | 'createdAt' | 'finishedAt' | 'testAccuracy' | 'sweepId']
+      return v ?? -Infinity
+    }
+    filtered.sort((a, b) => {
+      const va = value(a)
+      const vb = value(b)
+      const c = va < vb ? -1 : va > vb ? 1 : a.id - b.id
+      return query.descending ? -c : c
+    })
+    return { total: filtered.length, runs: filtered.slice(query.offset, query.offset + query.limit) }
+  }
+
+  async getRun(id: number) {
+    const run = this.store.getRun(id)
+    if (!run) throw new ApiError(`no run #${id}`)
+    return run
+  }
+
+  async getAlphaHistory(runIds: number[], q?: { maxPoints?: number; afterStep?: number }) {
+    return this.store.getAlphaHistory(runIds, q)
+  }
+
+  async getEpochMetrics(runId: number) {
+    await this.getRun(runId)
+    return this.store.getEpochMetrics(runId)
+  }
+
+  async rerun(runId: number): Promise<SweepRow> {
+    const run = await this.getRun(runId)
+    if (!run.config) throw new ApiError(`run #${runId} was imported from a CSV and has no training config to re-run`)
+    const { sweep } = this.store.createSweep({ name: `re-run of #${runId}`, spec: { rerunOf: runId, config: run.config } }, [
+      {
+        datasetId: run.datasetId,
+        lambda: run.lambda,
+        runIndex: run.runIndex,
+        seeds: run.seeds,
+        config: run.config,
+        stepsPlanned: run.stepsPlanned,
+        alphaCount: alphaCount(run.config.network),
+        alphaInit: run.alphaInit
+      }
+    ])
+    this.runner.kick()
+    this.sweepChanged(sweep.id)
+    return this.requireSweep(sweep.id)
+  }
+
+  async cancelRun(runId: number): Promise<void> {
+    const run = await this.getRun(runId)
+    this.runner.cancelRun(runId)
+    this.sweepChanged(run.sweepId)
+  }
+
+  private finalAlphas(q: StatsQuery): FinalAlphaRow[] {
+    if (q.sweepId !== undefined) this.requireSweep(q.sweepId)
+    return this.store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined })
+  }
+
+  async getCollapseStats(q: StatsQuery) {
+    return collapseTable(this.finalAlphas(q), { threshold: q.threshold })
+  }
+
+  async getHistograms(q: StatsQuery & { bins?: number }) {
+    return finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins })
+  }
+
+  async getFinalAlphaPoints(q: StatsQuery) {
+    return finalAlphaVsLambda(this.finalAlphas(q))
+  }
+
+  async getInitFinalPairs(q: StatsQuery) {
+    return initialVsFinal(this.finalAlphas(q))
+  }
+
+  async getMeanTrajectories(q: StatsQuery & { maxPoints?: number }) {
+    const rows = this.finalAlphas(q).slice(0, MAX_TRAJECTORY_RUNS)
+    const byId = new Map(rows.map((r) => [r.runId, r]))
+    const series = rows.length ? this.store.getAlphaHistory(rows.map((r) => r.runId), { maxPoints: q.maxPoints }) : []
+    const grouped: GroupedSeries[] = series.map((s) => ({ dataset: byId.get(s.runId)!.dataset, lambda: byId.get(s.runId)!.lambda, series: s }))
+    return meanTrajectories(grouped)
+  }
+
+  async importCsv(file: { fileName: string; text: string; name?: string }): Promise<CsvImportSummary> {
+    const dataset = file.name ?? basename(file.fileName, extname(file.fileName))
+    const r = importOriginalCsv(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
+    this.sweepChanged(r.sweepId)
+    return { dataset, sweepId: r.sweepId, runs: r.runIds.length, records: r.records, skipped: r.skipped }
+  }
+
+  async exportSweep(id: number, format: 'csv' | 'json'): Promise<ExportedFile[]> {
+    const sweep = this.requireSweep(id)
+    const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_')
+    if (format === 'json') {
+      return [{ fileName: `sweep-${id}-${safe(sweep.name)}.json`, mime: 'application/json', text: JSON.stringify(exportSweepJson(this.store, id)) }]
+    }
+    return exportSweepCsv(this.store, id).map((f) => ({ fileName: `${safe(f.dataset)}.csv`, mime: 'text/csv', text: f.csv }))
+  }
+}

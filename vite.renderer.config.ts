@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import type { UserConfig } from 'vite'
+
+const root = fileURLToPath(new URL('./src/renderer', import.meta.url))
+
+/**
+ * The renderer's build, shared by electron-vite (desktop) and plain vite
+ * (`npm run build:web`, the browser mode served by `npm run serve`).
+ */
+export const rendererConfig: UserConfig = {
+  root,
+  base: './',
+  plugins: [vue()],
+  build: {
+    outDir: fileURLToPath(new URL('./out/renderer', import.meta.url)),
+    emptyOutDir: true,
+    rollupOptions: { input: { index: fileURLToPath(new URL('./src/renderer/index.html', import.meta.url)) } }
+  }
+}
+
+export default rendererConfig
