@@ -1,6 +1,5 @@
 import type { NetworkConfig } from '../../shared/network'
-import { initTfjs, type TfjsBackendName, type TfjsBackendReport } from './tfjs-backend'
-import { createTfjsEngine } from './tfjs-engine'
+import type { TfjsBackendName, TfjsBackendReport } from './tfjs-backend'
 import { createNativeEngine, nativeAvailable, supportsNetwork } from './native-engine'
 import type { EngineKind, EngineOptions, StepEngine } from './types'
 
@@ -16,7 +15,11 @@ export interface EngineChoice {
   tfjs?: TfjsBackendReport
 }
 
-/** Decides the engine for a network without creating one. */
+type TfjsEngineModule = typeof import('./tfjs-engine')
+/** TF.js is loaded only when it trains: a worker on the native path never pays its start-up. */
+let tfjsEngine: TfjsEngineModule | null = null
+
+/** Decides the engine for a network (loading TF.js if it is the one) without creating an engine. */
 export async function chooseEngine(pref: EnginePreference, net: NetworkConfig, tfjsBackend?: TfjsBackendName): Promise<EngineChoice> {
   const notes: string[] = []
   if (pref !== 'tfjs') {
@@ -26,10 +29,15 @@ export async function chooseEngine(pref: EnginePreference, net: NetworkConfig, t
     if (pref === 'native') throw new Error(`native engine unavailable: ${why}`)
     notes.push(`native engine not used: ${why}`)
   }
+  const { initTfjs } = await import('./tfjs-backend')
   const tfjs = await initTfjs(tfjsBackend)
+  tfjsEngine ??= await import('./tfjs-engine')
   return { kind: 'tfjs', backend: tfjs.active, notes, tfjs }
 }
 
+/** Creates the engine `chooseEngine` picked. */
 export function createEngine(choice: EngineChoice, opts: EngineOptions): StepEngine {
-  return choice.kind === 'native' ? createNativeEngine(opts) : createTfjsEngine(opts)
+  if (choice.kind === 'native') return createNativeEngine(opts)
+  if (!tfjsEngine) throw new Error('TF.js is not loaded: call chooseEngine first')
+  return tfjsEngine.createTfjsEngine(opts)
 }

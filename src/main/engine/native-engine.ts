@@ -1,0 +1,235 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { alphaCount, layerShapes, type NetworkConfig, type Params } from '../../shared/network'
+import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } from './types'
+
+/**
+ * The native fast path: a Node-API addon (native/, built by node-gyp) that
+ * runs forward, backward, SGD and the α clamp for whole chunks of steps in
+ * C++, with kernels for AVX-512, AVX2 and a portable fallback picked from the
+ * CPU at run time. Blocking calls: run it from a worker thread.
+ */
+
+const IMAGE_PIXELS = 28 * 28
+const ADDON_FILE = join('native', 'build', 'Release', 'alpha_native.node')
+/** Images per native evaluate() call. */
+const EVAL_CHUNK = 8192
+
+type Handle = object
+
+interface NativeAddon {
+  isas(): string[]
+  create(
+    isa: string,
+    convSpec: Int32Array,
+    nAlpha: number,
+    penalty: number,
+    lambda: number,
+    lr: number,
+    momentum: number
+  ): Handle
+  setParams(
+    h: Handle,
+    kernels: Float32Array[],
+    biases: Float32Array[],
+    denseKernel: Float32Array,
+    denseBias: Float32Array,
+    alpha: Float32Array
+  ): void
+  getParams(h: Handle): Params
+  setTrainData(h: Handle, images: Uint8Array, labels: Uint8Array, count: number): void
+  trainSteps(
+    h: Handle,
+    order: Int32Array,
+    batchSize: number,
+    firstBatch: number,
+    steps: number,
+    alphaOut: Float32Array,
+    lossOut: Float32Array
+  ): void
+  probe(
+    h: Handle,
+    images: Uint8Array,
+    labels: Uint8Array,
+    count: number
+  ): { loss: number; ce: number; logProbs: Float32Array; grads: Params }
+  evaluate(h: Handle, images: Uint8Array, labels: Uint8Array, count: number): { ceSum: number; correct: number }
+  dispose(h: Handle): void
+}
+
+type Loaded = { ok: true; addon: NativeAddon; path: string; isas: string[] } | { ok: false; reason: string }
+let loaded: Loaded | undefined
+
+/** The addon file: $ALPHA_WB_NATIVE_ADDON, else native/build/Release/ in the nearest ancestor folder that has it. */
+function findAddon(): string | null {
+  const fromEnv = process.env.ALPHA_WB_NATIVE_ADDON
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const candidate = join(dir, ADDON_FILE)
+    if (existsSync(candidate)) return candidate
+    const parent = dirname(dir)
+    if (parent === dir) return null
+    dir = parent
+  }
+}
+
+function load(): Loaded {
+  if (loaded) return loaded
+  const path = findAddon()
+  if (!path) {
+    const fromEnv = process.env.ALPHA_WB_NATIVE_ADDON
+    loaded = {
+      ok: false,
+      reason: fromEnv
+        ? `ALPHA_WB_NATIVE_ADDON=${fromEnv} does not exist`
+        : `native addon not built (no ${ADDON_FILE}; build it with: npm exec -c "node-gyp rebuild --directory native")`
+    }
+    return loaded
+  }
+  try {
+    const addon = createRequire(import.meta.url)(path) as NativeAddon
+    loaded = { ok: true, addon, path, isas: addon.isas() }
+  } catch (err) {
+    loaded = { ok: false, reason: `native addon at ${path} failed to load: ${(err as Error).message}` }
+  }
+  return loaded
+}
+
+/**
+ * Whether the addon loaded, and the ISA it will use: the best one this CPU
+ * runs, or $ALPHA_WB_NATIVE_ISA ('avx512' | 'avx2' | 'generic') when set.
+ */
+export function nativeAvailable(): { ok: true; isa: string; isas: string[] } | { ok: false; reason: string } {
+  const l = load()
+  if (!l.ok) return l
+  const forced = process.env.ALPHA_WB_NATIVE_ISA
+  if (forced) {
+    return l.isas.includes(forced)
+      ? { ok: true, isa: forced, isas: l.isas }
+      : { ok: false, reason: `ALPHA_WB_NATIVE_ISA=${forced} is not available here (have: ${l.isas.join(', ')})` }
+  }
+  return { ok: true, isa: l.isas[0], isas: l.isas }
+}
+
+/** Every network the config schema accepts (any kernel, stride, channel count, ReLU_α or plain ReLU per layer). */
+export function supportsNetwork(net: NetworkConfig): boolean {
+  try {
+    const shapes = layerShapes(net)
+    return shapes.length >= 1 && shapes.length <= 6 && shapes.every((s) => s.outChannels <= 1024)
+  } catch {
+    return false
+  }
+}
+
+/** A native StepEngine. Throws if the addon is unavailable or the network unsupported; `isa` forces a kernel set. */
+export function createNativeEngine(opts: EngineOptions, isa?: string): StepEngine {
+  const avail = nativeAvailable()
+  if (!avail.ok) throw new Error(avail.reason)
+  if (!supportsNetwork(opts.network)) throw new Error('the native engine does not support this network')
+  const chosen = isa ?? avail.isa
+  if (!avail.isas.includes(chosen)) throw new Error(`native ISA '${chosen}' is not available (have: ${avail.isas.join(', ')})`)
+  return new NativeEngine((load() as { addon: NativeAddon }).addon, opts, chosen)
+}
+
+function exactImages(set: ImageSet): { images: Uint8Array; labels: Uint8Array } {
+  if (set.images.length < set.count * IMAGE_PIXELS || set.labels.length < set.count) {
+    throw new Error(`image set of ${set.count} needs ${set.count * IMAGE_PIXELS} pixels and ${set.count} labels`)
+  }
+  return { images: set.images.subarray(0, set.count * IMAGE_PIXELS), labels: set.labels.subarray(0, set.count) }
+}
+
+class NativeEngine implements StepEngine {
+  readonly kind = 'native' as const
+  readonly backend: string
+  private handle: Handle | null
+  private readonly nAlpha: number
+
+  constructor(
+    private readonly addon: NativeAddon,
+    opts: EngineOptions,
+    isa: string
+  ) {
+    const shapes = layerShapes(opts.network)
+    const spec = new Int32Array(shapes.length * 4)
+    shapes.forEach((s, i) => spec.set([s.kernel, s.stride, s.outChannels, s.alphaIndex], i * 4))
+    this.nAlpha = alphaCount(opts.network)
+    this.handle = addon.create(
+      isa,
+      spec,
+      this.nAlpha,
+      opts.penalty === 'l2' ? 1 : 0,
+      opts.lambda,
+      opts.lr,
+      opts.momentum
+    )
+    this.backend = isa
+  }
+
+  private h(): Handle {
+    if (!this.handle) throw new Error('native engine disposed')
+    return this.handle
+  }
+
+  setParams(params: Params): void {
+    this.addon.setParams(
+      this.h(),
+      params.convKernels,
+      params.convBiases,
+      params.denseKernel,
+      params.denseBias,
+      params.alpha
+    )
+  }
+
+  getParams(): Params {
+    return this.addon.getParams(this.h())
+  }
+
+  setTrainData(data: ImageSet): void {
+    const { images, labels } = exactImages(data)
+    this.addon.setTrainData(this.h(), images, labels, data.count)
+  }
+
+  trainSteps(
+    order: Int32Array,
+    batchSize: number,
+    firstBatch: number,
+    steps: number,
+    alphaOut: Float32Array,
+    lossOut: Float32Array
+  ): void {
+    this.addon.trainSteps(this.h(), order, batchSize, firstBatch, steps, alphaOut, lossOut)
+  }
+
+  probe(batch: ImageSet): ProbeResult {
+    const { images, labels } = exactImages(batch)
+    return this.addon.probe(this.h(), images, labels, batch.count)
+  }
+
+  evaluate(data: ImageSet): EvalResult {
+    if (data.count < 1) throw new Error('evaluate: empty image set')
+    const { images, labels } = exactImages(data)
+    let ceSum = 0
+    let correct = 0
+    for (let start = 0; start < data.count; start += EVAL_CHUNK) {
+      const n = Math.min(EVAL_CHUNK, data.count - start)
+      const r = this.addon.evaluate(
+        this.h(),
+        images.subarray(start * IMAGE_PIXELS, (start + n) * IMAGE_PIXELS),
+        labels.subarray(start, start + n),
+        n
+      )
+      ceSum += r.ceSum
+      correct += r.correct
+    }
+    return { loss: ceSum / data.count, accuracy: correct / data.count }
+  }
+
+  dispose(): void {
+    if (this.handle) this.addon.dispose(this.handle)
+    this.handle = null
+  }
+}
