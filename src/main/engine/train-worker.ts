@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { loadDataset, subsample, type Dataset } from '../data'
+import { loadDataset, subsample, type Dataset, type ImageSet } from '../data'
 import { chooseEngine, createEngine, type EngineChoice } from './select'
 import { stepsPerEpoch, trainRun } from './trainer'
 import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol'
@@ -13,6 +13,8 @@ const data = workerData as TrainWorkerData
 const cancel = new Int32Array(data.cancelFlag)
 const datasets = new Map<string, Promise<Dataset>>()
 const choices = new Map<string, Promise<EngineChoice>>()
+/** The last training subsample drawn: a sweep's runs share it (same dataset, size and seed). */
+let lastSubsample: { key: string; set: ImageSet } | null = null
 const port = parentPort!
 
 function send(msg: FromWorker): void {
@@ -41,7 +43,9 @@ function engineChoice(config: TrainConfig): Promise<EngineChoice> {
 
 async function train(runId: number, config: TrainConfig): Promise<void> {
   const ds = await dataset(config.dataset)
-  const trainSet = subsample(ds.train, config.subsample, config.seeds.subsample)
+  const key = `${ds.hash}/${config.subsample}/${config.seeds.subsample}`
+  if (lastSubsample?.key !== key) lastSubsample = { key, set: subsample(ds.train, config.subsample, config.seeds.subsample) }
+  const trainSet = lastSubsample.set
   const choice = await engineChoice(config)
   const engine = createEngine(choice, config)
   try {
