@@ -3,6 +3,7 @@ import { DOCTOR_HELP, doctor } from './cli/doctor'
 import { TRAIN_HELP, train } from './cli/train'
 import { BENCH_HELP, bench } from './cli/bench'
 import { SERVE_HELP, serve } from './cli/serve'
+import { IMPORT_IDX_HELP, importIdxCommand } from './cli/import-idx'
 import { SWEEP_HELP, sweep } from './cli/sweep'
 import { RUNS_HELP, runs } from './cli/runs'
 import { STATS_HELP, stats } from './cli/stats'
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   stats: { run: stats, help: STATS_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   import: { run: importCommand, help: IMPORT_HELP },
+  'import-idx': { run: importIdxCommand, help: IMPORT_IDX_HELP },
   serve: { run: serve, help: SERVE_HELP },
   bench: { run: bench, help: BENCH_HELP }
 }

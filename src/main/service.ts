@@ -249,6 +249,7 @@ export class WorkbenchService implements WorkbenchApi {
       if (all.length >= r.total || r.runs.length === 0) break
     }
     const search = query.search?.trim().toLowerCase()
+    const sweepNames = search ? new Map(this.store.listSweeps().map((sw) => [sw.id, sw.name])) : new Map<number, string>()
     const filtered = all.filter((r) => {
       if (query.datasets?.length && !query.datasets.includes(r.dataset)) return false
       if (query.lambdaMin !== undefined && r.lambda < query.lambdaMin - 1e-12) return false
@@ -260,7 +261,7 @@ export class WorkbenchService implements WorkbenchApi {
         if (!r.finalAlpha.every((a) => a >= lo - 1e-12 && a <= hi + 1e-12)) return false
       }
       if (search) {
-        const sweepName = this.store.getSweep(r.sweepId)?.name ?? ''
+        const sweepName = sweepNames.get(r.sweepId) ?? ''
         const hay = [`#${r.id}`, String(r.id), sweepName, r.dataset, String(r.lambda), r.status, r.engine ? `${r.engine.engine}/${r.engine.backend}` : 'imported']
           .join(' ')
           .toLowerCase()

@@ -124,3 +124,28 @@ describe('CLI: bad input exits non-zero, names the problem, and leaves the datab
     expect(missing.stderr).toMatch(/no database at/)
   })
 })
+
+describe('CLI: import-idx', () => {
+  it('imports an IDX pair as a dataset that train can use, and names a corrupt file', async () => {
+    const { writeIdxPair } = await import('../unit/data/idx-fixtures')
+    const { Rng } = await import('../../src/shared/random')
+    const rng = new Rng(3)
+    const count = 300
+    const labels = Uint8Array.from({ length: count }, (_, i) => i % 10)
+    const images = Uint8Array.from({ length: count * 784 }, () => rng.int(256))
+    const pair = writeIdxPair(home.home, 'digits', { images, labels, count }, true)
+
+    const ok = runCli(['import-idx', '--name', 'my-digits', '--train-images', pair.images, '--train-labels', pair.labels], home.home)
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toMatch(/dataset 'my-digits': 240 training and 60 test images/)
+    const trained = runCli(['train', '--dataset', 'my-digits', '--epochs', '1', '--subsample', 'all', '--json'], home.home)
+    expect(trained.status, trained.stderr).toBe(0)
+    expect(JSON.parse(trained.stdout).steps).toBe(4)
+
+    const truncated = file('broken-labels.idx', '\u0000\u0000\u0008\u0001\u0000\u0000\u0001\u002c\u0001\u0002')
+    const bad = runCli(['import-idx', '--name', 'broken', '--train-images', pair.images, '--train-labels', truncated], home.home)
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toContain(truncated)
+    expect(bad.stderr).toMatch(/truncated/)
+  })
+})

@@ -5,9 +5,10 @@ import { nativeAvailable } from '../engine/native-engine'
 import { initTfjs } from '../engine/tfjs-backend'
 import { epochOrder, initialParams } from '../engine/init'
 import { trainRun } from '../engine/trainer'
-import { defaultDatasetCacheDir } from '../paths'
+import { defaultDatasetCacheDir, projectRoot } from '../paths'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
 import { cpus } from 'node:os'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,7 +29,10 @@ export const BENCH_HELP = `bench [step|sweep|compare] [options]        (npm run 
   compare  the same sweep through bench/pytorch_sweep.py (Debian's
            python3-torch, one process per core) and through α-Workbench,
            in one invocation, and prints the ratio. Skipped with a message
-           where PyTorch is absent. --fraction F, --workers N.`
+           where PyTorch is absent. --fraction F, --workers N.
+  store    fills a temporary database with a 1,000-run sweep (1,570 steps × 3 α
+           each) and times the UI's reads (collapse table, α history of 100
+           runs, a page of runs): bench/store.ts.`
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -71,7 +75,11 @@ export async function bench(argv: string[]): Promise<number> {
     const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
     return mode === 'sweep' ? sweepMode(fraction, workers, engine) : compareMode(fraction, workers, engine)
   }
-  if (mode !== 'step') throw new CliError(`unknown bench '${mode}' (available: step, sweep, compare)`)
+  if (mode === 'store') {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'bench', 'store.ts')], { stdio: 'inherit' })
+    return r.status ?? 1
+  }
+  if (mode !== 'step') throw new CliError(`unknown bench '${mode}' (available: step, sweep, compare, store)`)
   return stepMode(numberFlag('runs', values.runs, 3, { min: 1, integer: true }), values.engine ?? 'all')
 }
 
