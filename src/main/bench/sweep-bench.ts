@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { expandLambdas, type SweepSpec } from '../../shared/sweep-spec'
 import { collapseTable } from '../analysis'
 import type { EnginePreference } from '../engine/select'
@@ -17,6 +18,8 @@ export interface SweepBenchResult {
   engine: string
   collapse: CollapseRow[]
   meanTestAccuracy: number
+  /** Main-thread event-loop delay while training (ms): what a UI on this thread would feel. */
+  loopDelayMs: { p50: number; p99: number; max: number }
 }
 
 /**
@@ -28,6 +31,8 @@ export async function benchSweep(spec: SweepSpec, opts: { cacheDir: string; work
   const dir = mkdtempSync(join(tmpdir(), 'awb-bench-'))
   const store = openStore(join(dir, 'bench.db'))
   try {
+    const loop = monitorEventLoopDelay({ resolution: 5 })
+    loop.enable()
     const started = performance.now()
     const { sweep } = await queueSweep(store, spec, { cacheDir: opts.cacheDir })
     const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: sweep.id })
@@ -38,6 +43,7 @@ export async function benchSweep(spec: SweepSpec, opts: { cacheDir: string; work
     runner.start()
     await runner.whenIdle()
     const wallSeconds = (performance.now() - started) / 1000
+    loop.disable()
     await runner.stop()
     if (failed) throw new Error(`bench sweep failed: ${failed}`)
     const progress = store.sweepProgress(sweep.id)
@@ -51,7 +57,8 @@ export async function benchSweep(spec: SweepSpec, opts: { cacheDir: string; work
       workers: runner.workerCount,
       engine,
       collapse: collapseTable(finals),
-      meanTestAccuracy: accuracies.reduce((a, b) => a + b, 0) / Math.max(1, accuracies.length)
+      meanTestAccuracy: accuracies.reduce((a, b) => a + b, 0) / Math.max(1, accuracies.length),
+      loopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 }
     }
   } finally {
     store.close()

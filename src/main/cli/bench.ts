@@ -138,6 +138,8 @@ async function sweepMode(fraction: number, workers: number, engine: EnginePrefer
   const r = await benchSweep(spec, { cacheDir: defaultDatasetCacheDir(), workers, engine })
   report(`α-Workbench (${r.engine} × ${r.workers})`, r, flopsStep)
   console.log(`    mean test accuracy ${(r.meanTestAccuracy * 100).toFixed(2)}%`)
+  const d = r.loopDelayMs
+  console.log(`    main-thread event-loop delay during the sweep: p50 ${d.p50.toFixed(1)} ms, p99 ${d.p99.toFixed(1)} ms, max ${d.max.toFixed(1)} ms`)
   return 0
 }
 
