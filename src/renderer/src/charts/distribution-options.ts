@@ -1,0 +1,205 @@
+import type { BarSeriesOption, EChartsOption, ScatterSeriesOption } from 'echarts'
+import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint } from '../../../shared/results'
+import { seriesColor } from '../lib/colors'
+import { alphaName, fmtLambda, fmtNum } from '../lib/format'
+import { baseOption, esc, itemTooltip, valueAxis, yValueAxis } from './base'
+import { smallMultiples } from './layout'
+
+/** Marker shapes per dataset where colour encodes λ. */
+const SYMBOLS = ['circle', 'triangle', 'rect', 'diamond', 'pin', 'roundRect']
+
+function thresholdLine(threshold: number): ScatterSeriesOption['markLine'] {
+  return {
+    silent: true,
+    symbol: 'none',
+    lineStyle: { color: '#c92a2a', type: 'dashed', width: 1 },
+    label: { formatter: `collapse ≤ ${fmtNum(threshold, 3)}`, position: 'insideEndTop', color: '#c92a2a', fontSize: 10 },
+    data: [{ yAxis: threshold }]
+  }
+}
+
+export interface HistogramSelection {
+  /** A dataset name, or null for all shown datasets pooled. */
+  dataset: string | null
+  /** An α index, or null for all α pooled. */
+  alphaIndex: number | null
+}
+
+/** Counts per λ for the selection, summing datasets / α indices when pooled. */
+export function poolHistograms(hists: readonly AlphaHistogram[], sel: HistogramSelection): { lambda: number; edges: number[]; counts: number[] }[] {
+  const byLambda = new Map<number, { lambda: number; edges: number[]; counts: number[] }>()
+  for (const h of hists) {
+    if (sel.dataset !== null && h.dataset !== sel.dataset) continue
+    if (sel.alphaIndex !== null && h.alphaIndex !== sel.alphaIndex) continue
+    const key = Math.round(h.lambda * 1e9)
+    const acc = byLambda.get(key)
+    if (!acc) byLambda.set(key, { lambda: h.lambda, edges: [...h.edges], counts: [...h.counts] })
+    else if (acc.counts.length === h.counts.length) h.counts.forEach((c, k) => (acc.counts[k] += c))
+  }
+  return [...byLambda.values()].sort((a, b) => a.lambda - b.lambda)
+}
+
+/** Figure 3: final-α histograms, one small panel per λ, shared count axis. */
+export function histogramGridOption(hists: readonly AlphaHistogram[], sel: HistogramSelection): { option: EChartsOption; height: number } | null {
+  const pooled = poolHistograms(hists, sel)
+  if (pooled.length === 0) return null
+  const layout = smallMultiples(pooled.length, 4, pooled.map((p) => `λ = ${fmtLambda(p.lambda)}`), 150, 8)
+  const maxCount = Math.max(1, ...pooled.flatMap((p) => p.counts))
+  const axes = pooled.map((_, i) => i)
+  const binLabel = (edges: number[], k: number): string => `${fmtNum(edges[k], 2)}–${fmtNum(edges[k + 1], 2)}`
+  const series: BarSeriesOption[] = pooled.map((p, i) => ({
+    type: 'bar',
+    name: `λ = ${fmtLambda(p.lambda)}`,
+    xAxisIndex: i,
+    yAxisIndex: i,
+    barCategoryGap: '8%',
+    // The first bin holds the collapsed α; it is drawn darker.
+    data: p.counts.map((c, k) => ({ value: c, itemStyle: { color: k === 0 ? '#1c3d7a' : '#5b8def' } }))
+  }))
+  return {
+    height: layout.height,
+    option: {
+      ...baseOption(),
+      legend: { show: false },
+      title: layout.panels.map((p) => p.title),
+      grid: layout.panels.map((p) => p.grid),
+      tooltip: itemTooltip({
+        formatter: (params) => {
+          const item = Array.isArray(params) ? params[0] : params
+          const p = pooled[item.seriesIndex ?? 0]
+          return `${esc(item.seriesName ?? '')}<br/>final α in ${binLabel(p.edges, item.dataIndex)}: <b>${String(item.value)}</b>`
+        }
+      }),
+      xAxis: axes.map((i) => ({
+        type: 'category',
+        gridIndex: i,
+        data: pooled[i].counts.map((_, k) => fmtNum(pooled[i].edges[k], 2)),
+        axisLabel: { fontSize: 9, color: '#667', interval: 1 },
+        axisTick: { alignWithLabel: false },
+        axisLine: { lineStyle: { color: '#99a' } }
+      })),
+      yAxis: axes.map((i) => ({ type: 'value', gridIndex: i, max: maxCount, splitNumber: 2, axisLabel: { fontSize: 9, color: '#667' }, splitLine: { lineStyle: { color: '#eef0f4' } } })),
+      series
+    }
+  }
+}
+
+/** Deterministic jitter in [-0.5, 0.5) so runs at one λ do not sit on top of each other. */
+function jitter(runId: number, alphaIndex: number): number {
+  const h = Math.sin(runId * 12.9898 + alphaIndex * 78.233) * 43758.5453
+  return h - Math.floor(h) - 0.5
+}
+
+/**
+ * Figure 4a: every final α at its run's λ, one colour per dataset, as a strip
+ * plot: λ values sit at even positions (labelled with the λ) and points are
+ * jittered within their column. Points carry [x, α, runId, αIndex, λ].
+ */
+export function finalAlphaScatterOption(points: readonly AlphaPoint[], threshold: number): EChartsOption | null {
+  if (points.length === 0) return null
+  const datasets = [...new Set(points.map((p) => p.dataset))]
+  const lambdas = [...new Set(points.map((p) => p.lambda))].sort((a, b) => a - b)
+  const column = new Map(lambdas.map((l, i) => [l, i]))
+  const spread = Math.min(0.6, 0.8 / Math.max(1, datasets.length))
+  return {
+    ...baseOption(),
+    legend: { ...(baseOption().legend as object), data: datasets },
+    grid: { left: 52, right: 24, top: 36, bottom: 44 },
+    tooltip: itemTooltip({
+      formatter: (params) => {
+        const item = Array.isArray(params) ? params[0] : params
+        const [, alpha, runId, ai, lambda] = item.value as number[]
+        return `${item.marker ?? ''}${esc(item.seriesName ?? '')}<br/>run #${runId} · λ = ${fmtLambda(lambda)}<br/>final ${alphaName(ai)} = <b>${fmtNum(alpha, 4)}</b>`
+      }
+    }),
+    xAxis: valueAxis('λ', {
+      min: -0.5,
+      max: lambdas.length - 0.5,
+      splitLine: { show: false },
+      axisTick: { customValues: lambdas.map((_, i) => i) },
+      axisLabel: { color: '#556', fontSize: 10, hideOverlap: true, customValues: lambdas.map((_, i) => i), formatter: (v: number) => (lambdas[Math.round(v)] !== undefined ? fmtLambda(lambdas[Math.round(v)]) : '') }
+    }),
+    yAxis: yValueAxis('final α', { min: 0, max: 1 }),
+    dataZoom: [{ type: 'inside', yAxisIndex: 0, filterMode: 'none' }],
+    series: datasets.map((d, i) => {
+      // Several datasets share a column side by side.
+      const offset = datasets.length > 1 ? (i / (datasets.length - 1) - 0.5) * 0.8 * (1 - spread) : 0
+      return {
+        type: 'scatter',
+        name: d,
+        symbolSize: 6,
+        itemStyle: { color: seriesColor(i), opacity: 0.65 },
+        cursor: 'pointer',
+        large: points.length > 5000,
+        data: points
+          .filter((p) => p.dataset === d)
+          .map((p) => [(column.get(p.lambda) ?? 0) + offset + jitter(p.runId, p.alphaIndex) * spread, p.finalAlpha, p.runId, p.alphaIndex, p.lambda]),
+        markLine: i === 0 ? thresholdLine(threshold) : undefined
+      }
+    })
+  }
+}
+
+/** Figure 4b: initial vs final α, colour = λ, marker = dataset. Points carry [initial, final, λ, runId, αIndex]. */
+export function initFinalScatterOption(pairs: readonly AlphaInitFinalPair[], threshold: number): EChartsOption | null {
+  if (pairs.length === 0) return null
+  const datasets = [...new Set(pairs.map((p) => p.dataset))]
+  const lambdas = pairs.map((p) => p.lambda)
+  const lo = Math.min(...lambdas)
+  const hi = Math.max(...lambdas)
+  return {
+    ...baseOption(),
+    legend: { ...(baseOption().legend as object), data: datasets, itemStyle: { color: '#495057' } },
+    grid: { left: 52, right: 86, top: 36, bottom: 44 },
+    tooltip: itemTooltip({
+      formatter: (params) => {
+        const item = Array.isArray(params) ? params[0] : params
+        if (item.seriesId === 'diagonal') return ''
+        const [initial, final, lambda, runId, ai] = item.value as number[]
+        return `${esc(item.seriesName ?? '')} · run #${runId}<br/>λ = ${fmtLambda(lambda)} · ${alphaName(ai)}<br/>initial ${fmtNum(initial, 3)} → final <b>${fmtNum(final, 4)}</b>`
+      }
+    }),
+    visualMap: {
+      type: 'continuous',
+      dimension: 2,
+      min: lo,
+      max: hi === lo ? lo + 1e-9 : hi,
+      calculable: false,
+      right: 4,
+      top: 'middle',
+      itemHeight: 140,
+      text: [`λ ${fmtLambda(hi)}`, `λ ${fmtLambda(lo)}`],
+      textStyle: { fontSize: 10 },
+      inRange: { color: ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'] },
+      seriesIndex: datasets.map((_, i) => i)
+    },
+    xAxis: valueAxis('initial α', { min: 0, max: 1 }),
+    yAxis: yValueAxis('final α', { min: 0, max: 1 }),
+    series: [
+      ...datasets.map(
+        (d, i): ScatterSeriesOption => ({
+          type: 'scatter',
+          name: d,
+          symbol: SYMBOLS[i % SYMBOLS.length],
+          symbolSize: 7,
+          cursor: 'pointer',
+          itemStyle: { opacity: 0.75 },
+          data: pairs.filter((p) => p.dataset === d).map((p) => [p.initial, p.final, p.lambda, p.runId, p.alphaIndex]),
+          markLine: i === 0 ? thresholdLine(threshold) : undefined
+        })
+      ),
+      {
+        type: 'line',
+        id: 'diagonal',
+        name: 'final = initial',
+        data: [
+          [0, 0],
+          [1, 1]
+        ],
+        silent: true,
+        symbol: 'none',
+        lineStyle: { color: '#adb5bd', type: 'dashed', width: 1 }
+      }
+    ]
+  }
+}

@@ -1,0 +1,75 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { AlphaSeries, RunDetail } from '../../../shared/results'
+import { apiClient } from '../api/client'
+import { diffConfigs, readableConfig } from '../lib/config-diff'
+import { errorMessage } from '../lib/format'
+
+const HISTORY_POINTS = 1000
+
+/** What Compare diffs: the training config plus where and how the run trained. */
+export function comparableConfig(run: RunDetail): Record<string, unknown> {
+  return {
+    ...(run.config ? readableConfig(run.config, false) : { config: run.imported ? 'imported from CSV (no config)' : null }),
+    // The dataset label (base, size, subsample seed) says more than the config's base name.
+    dataset: run.dataset,
+    lambda: run.lambda,
+    seeds: run.seeds ?? run.config?.seeds ?? null,
+    engine: run.engine ? `${run.engine.engine}/${run.engine.backend}` : null
+  }
+}
+
+/** 2–12 runs side by side: details, α histories, which α_i are shown, and the config diff. */
+export const useComparisonStore = defineStore('comparison', () => {
+  const ids = ref<number[]>([])
+  const runs = ref<RunDetail[]>([])
+  const histories = ref<AlphaSeries[]>([])
+  /** Hidden α indices (all shown by default). */
+  const hiddenAlpha = ref<number[]>([])
+  const loading = ref(false)
+  const error = ref<string | null>(null)
+
+  const alphaCount = computed(() => Math.max(0, ...runs.value.map((r) => r.alphaCount)))
+  const diff = computed(() => diffConfigs(runs.value.map(comparableConfig)))
+  const differing = computed(() => diff.value.filter((d) => d.differs))
+  const identical = computed(() => diff.value.filter((d) => !d.differs))
+
+  function historyOf(runId: number): AlphaSeries | undefined {
+    return histories.value.find((h) => h.runId === runId)
+  }
+
+  function isAlphaShown(i: number): boolean {
+    return !hiddenAlpha.value.includes(i)
+  }
+
+  function toggleAlpha(i: number): void {
+    hiddenAlpha.value = isAlphaShown(i) ? [...hiddenAlpha.value, i] : hiddenAlpha.value.filter((x) => x !== i)
+  }
+
+  let seq = 0
+  async function load(runIds: number[]): Promise<void> {
+    const mine = ++seq
+    ids.value = [...runIds]
+    if (runIds.length === 0) {
+      runs.value = []
+      histories.value = []
+      error.value = null
+      return
+    }
+    loading.value = true
+    try {
+      const api = apiClient()
+      const [details, series] = await Promise.all([Promise.all(runIds.map((id) => api.getRun(id))), api.getAlphaHistory(runIds, { maxPoints: HISTORY_POINTS })])
+      if (mine !== seq) return
+      runs.value = details
+      histories.value = series
+      error.value = null
+    } catch (err) {
+      if (mine === seq) error.value = errorMessage(err)
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  return { ids, runs, histories, hiddenAlpha, loading, error, alphaCount, diff, differing, identical, historyOf, isAlphaShown, toggleAlpha, load }
+})

@@ -1,0 +1,195 @@
+import { defineStore } from 'pinia'
+import { computed, reactive, ref, watch } from 'vue'
+import type { RunListQuery } from '../../../shared/api'
+import type { RunStatus, RunSummary } from '../../../shared/results'
+import { apiClient } from '../api/client'
+import { errorMessage } from '../lib/format'
+import type { NumInput } from '../lib/spec-form'
+import { debounce, throttle } from '../lib/throttle'
+
+export type RunSortField = NonNullable<RunListQuery['orderBy']>
+
+export interface RunFilters {
+  sweepId: number | null
+  datasets: string[]
+  statuses: RunStatus[]
+  lambdaMin: NumInput
+  lambdaMax: NumInput
+  finalAlphaMin: NumInput
+  finalAlphaMax: NumInput
+  search: string
+}
+
+/** Compare takes 2–12 runs. */
+export const MAX_COMPARE = 12
+export const PAGE_SIZES = [25, 50, 100, 250] as const
+const EXPORT_PAGE = 1000
+
+function emptyFilters(): RunFilters {
+  return { sweepId: null, datasets: [], statuses: [], lambdaMin: '', lambdaMax: '', finalAlphaMin: '', finalAlphaMax: '', search: '' }
+}
+
+const numOrUndefined = (v: NumInput): number | undefined => (v === '' || !Number.isFinite(v) ? undefined : v)
+
+/** The runs table: server-side filtering, sorting and paging, and the selection that feeds Compare. */
+export const useRunsStore = defineStore('runs', () => {
+  const filters = reactive<RunFilters>(emptyFilters())
+  const orderBy = ref<RunSortField>('id')
+  const descending = ref(true)
+  const pageSize = ref<number>(50)
+  const page = ref(0)
+
+  const rows = ref<RunSummary[]>([])
+  const total = ref(0)
+  const loading = ref(false)
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+  /** Selected run ids in the order they were picked (Compare keeps that order). */
+  const selected = ref<number[]>([])
+
+  const pageCount = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)))
+  const filtered = computed(() => {
+    const f = filters
+    return f.sweepId !== null || f.datasets.length > 0 || f.statuses.length > 0 || f.search.trim() !== '' || [f.lambdaMin, f.lambdaMax, f.finalAlphaMin, f.finalAlphaMax].some((v) => v !== '')
+  })
+
+  function filterQuery(): RunListQuery {
+    const f = filters
+    const q: RunListQuery = {}
+    if (f.sweepId !== null) q.sweepId = f.sweepId
+    if (f.datasets.length) q.datasets = [...f.datasets]
+    if (f.statuses.length) q.status = [...f.statuses]
+    const lMin = numOrUndefined(f.lambdaMin)
+    const lMax = numOrUndefined(f.lambdaMax)
+    const aMin = numOrUndefined(f.finalAlphaMin)
+    const aMax = numOrUndefined(f.finalAlphaMax)
+    if (lMin !== undefined) q.lambdaMin = lMin
+    if (lMax !== undefined) q.lambdaMax = lMax
+    if (aMin !== undefined) q.finalAlphaMin = Math.min(1, Math.max(0, aMin))
+    if (aMax !== undefined) q.finalAlphaMax = Math.min(1, Math.max(0, aMax))
+    if (f.search.trim()) q.search = f.search.trim().slice(0, 200)
+    return q
+  }
+
+  const baseQuery = (): RunListQuery => ({ ...filterQuery(), orderBy: orderBy.value, descending: descending.value })
+  const query = computed<RunListQuery>(() => ({ ...baseQuery(), limit: pageSize.value, offset: page.value * pageSize.value }))
+
+  // Responses can arrive out of order while the user types; only the latest request counts.
+  let requestSeq = 0
+  async function fetch(): Promise<void> {
+    const seq = ++requestSeq
+    loading.value = true
+    try {
+      const result = await apiClient().listRuns(query.value)
+      if (seq !== requestSeq) return
+      rows.value = result.runs
+      total.value = result.total
+      error.value = null
+      loaded.value = true
+      if (page.value > 0 && page.value >= Math.ceil(result.total / pageSize.value)) {
+        page.value = Math.max(0, Math.ceil(result.total / pageSize.value) - 1)
+        void fetch()
+      }
+    } catch (err) {
+      if (seq === requestSeq) error.value = errorMessage(err)
+    } finally {
+      if (seq === requestSeq) loading.value = false
+    }
+  }
+
+  const fetchSoon = debounce(() => void fetch(), 250)
+  // Typing in a filter waits for a pause; sorting and paging fetch at once.
+  watch(
+    () => JSON.stringify(filterQuery()),
+    () => {
+      page.value = 0
+      fetchSoon()
+    }
+  )
+  watch([orderBy, descending, page, pageSize], () => void fetch())
+
+  function sortBy(field: RunSortField): void {
+    page.value = 0
+    if (orderBy.value === field) descending.value = !descending.value
+    else {
+      orderBy.value = field
+      descending.value = field === 'testAccuracy' || field === 'finishedAt' || field === 'createdAt'
+    }
+  }
+
+  function resetFilters(): void {
+    Object.assign(filters, emptyFilters())
+  }
+
+  function isSelected(id: number): boolean {
+    return selected.value.includes(id)
+  }
+
+  function toggle(id: number): void {
+    if (isSelected(id)) selected.value = selected.value.filter((x) => x !== id)
+    else if (selected.value.length < MAX_COMPARE) selected.value = [...selected.value, id]
+  }
+
+  function selectPage(on: boolean): void {
+    const ids = rows.value.map((r) => r.id)
+    if (on) selected.value = [...selected.value, ...ids.filter((id) => !isSelected(id))].slice(0, MAX_COMPARE)
+    else selected.value = selected.value.filter((id) => !ids.includes(id))
+  }
+
+  function clearSelection(): void {
+    selected.value = []
+  }
+
+  /** Every run matching the filters (all pages), for the CSV export. */
+  async function fetchAllMatching(): Promise<RunSummary[]> {
+    const all: RunSummary[] = []
+    for (let offset = 0; ; offset += EXPORT_PAGE) {
+      const res = await apiClient().listRuns({ ...baseQuery(), limit: EXPORT_PAGE, offset })
+      all.push(...res.runs)
+      if (res.runs.length < EXPORT_PAGE || all.length >= res.total) return all
+    }
+  }
+
+  // Finished and started runs change the table; refresh at most every 2 s while connected.
+  const refreshSoon = throttle(() => void fetch(), 2000)
+  let unsubscribe: (() => void) | null = null
+  function connect(): void {
+    if (unsubscribe) return
+    unsubscribe = apiClient().onEvent((e) => {
+      if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'run-started' || e.type === 'sweep-changed') refreshSoon()
+    })
+  }
+  function disconnect(): void {
+    unsubscribe?.()
+    unsubscribe = null
+    refreshSoon.cancel()
+    fetchSoon.cancel()
+  }
+
+  return {
+    filters,
+    orderBy,
+    descending,
+    pageSize,
+    page,
+    rows,
+    total,
+    loading,
+    loaded,
+    error,
+    selected,
+    pageCount,
+    filtered,
+    query,
+    fetch,
+    sortBy,
+    resetFilters,
+    isSelected,
+    toggle,
+    selectPage,
+    clearSelection,
+    fetchAllMatching,
+    connect,
+    disconnect
+  }
+})

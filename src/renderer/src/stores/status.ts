@@ -1,0 +1,92 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { AppStatus, QueueState } from '../../../shared/api'
+import type { DatasetRow } from '../../../shared/results'
+import { apiClient } from '../api/client'
+import { errorMessage } from '../lib/format'
+import { throttle } from '../lib/throttle'
+
+const POLL_MS = 15_000
+
+/** Settings and status: engine, database, queue state, and the datasets known to the back end. */
+export const useStatusStore = defineStore('status', () => {
+  const status = ref<AppStatus | null>(null)
+  const queue = ref<QueueState | null>(null)
+  const datasets = ref<DatasetRow[]>([])
+  const error = ref<string | null>(null)
+
+  const engineLabel = computed(() => (status.value ? `${status.value.engine.engine}/${status.value.engine.backend}` : '…'))
+  const tfjsBackend = computed(() => status.value?.engine.tfjsBackend ?? '…')
+  const trainableDatasets = computed(() => status.value?.trainableDatasets ?? [])
+  const stepMs = computed(() => status.value?.stepMs ?? null)
+  const workers = computed(() => queue.value?.workers ?? status.value?.queue.workers ?? 1)
+  const datasetNames = computed(() => datasets.value.map((d) => d.name))
+
+  async function refresh(): Promise<void> {
+    try {
+      const s = await apiClient().getStatus()
+      status.value = s
+      queue.value = s.queue
+      error.value = null
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  async function refreshDatasets(): Promise<void> {
+    try {
+      datasets.value = await apiClient().listDatasets()
+    } catch (err) {
+      error.value = errorMessage(err)
+    }
+  }
+
+  // New datasets appear when a sweep's first run starts or a CSV is imported.
+  const datasetsSoon = throttle(() => void refreshDatasets(), 1000)
+  // A sweep's change can leave the last queue-changed event one step behind (a run that just ended); re-read the truth.
+  const statusSoon = throttle(() => void refresh(), 1000)
+
+  let unsubscribe: (() => void) | null = null
+  let poll: ReturnType<typeof setInterval> | null = null
+
+  function connect(): void {
+    if (unsubscribe) return
+    unsubscribe = apiClient().onEvent((e) => {
+      if (e.type === 'queue-changed') queue.value = e.queue
+      else if (e.type === 'run-started' || e.type === 'run-finished') datasetsSoon()
+      else if (e.type === 'sweep-changed') {
+        datasetsSoon()
+        statusSoon()
+      }
+    })
+    poll = setInterval(() => void refresh(), POLL_MS)
+    void refresh()
+    void refreshDatasets()
+  }
+
+  function disconnect(): void {
+    unsubscribe?.()
+    unsubscribe = null
+    if (poll) clearInterval(poll)
+    poll = null
+    datasetsSoon.cancel()
+    statusSoon.cancel()
+  }
+
+  return {
+    status,
+    queue,
+    datasets,
+    error,
+    engineLabel,
+    tfjsBackend,
+    trainableDatasets,
+    stepMs,
+    workers,
+    datasetNames,
+    refresh,
+    refreshDatasets,
+    connect,
+    disconnect
+  }
+})
