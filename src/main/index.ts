@@ -54,7 +54,8 @@ void app.whenReady().then(() => {
   // No permissions (camera, notifications, …) and no remote content for any page.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
   session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-    const local = details.url.startsWith('file:') || details.url.startsWith('devtools:') || (devUrl !== undefined && details.url.startsWith(devUrl))
+    // The app's own files, and blob:/data: URLs its chart and table exports download through.
+    const local = /^(file|devtools|blob|data):/.test(details.url) || (devUrl !== undefined && details.url.startsWith(devUrl))
     callback({ cancel: !local })
   })
   const dataDir = process.env.ALPHA_WB_HOME ? defaultDataDir() : app.getPath('userData')

@@ -54,6 +54,7 @@ export class WorkbenchService implements WorkbenchApi {
   private readonly runner: SweepRunner
   private readonly pending = new Map<number, PendingProgress>()
   private flushTimer: NodeJS.Timeout | null = null
+  private closed = false
   private status: Promise<Omit<AppStatus, 'queue' | 'trainableDatasets' | 'stepMs'> & { probeMs: number | null }> | null = null
 
   constructor(private readonly opts: ServiceOptions) {
@@ -70,6 +71,7 @@ export class WorkbenchService implements WorkbenchApi {
   async close(): Promise<void> {
     await this.runner.stop()
     this.flushProgress()
+    this.closed = true
     this.store.close()
   }
 
@@ -124,7 +126,11 @@ export class WorkbenchService implements WorkbenchApi {
     })
     r.on('run-finished', (runId) => this.runEnded(runId))
     r.on('run-failed', (runId, error) => this.runEnded(runId, error))
-    r.on('run-stopped', (runId) => this.runEnded(runId))
+    r.on('run-stopped', (runId, how) => {
+      const run = this.store.getRun(runId)
+      if (run) this.emitEvent({ type: 'run-stopped', runId, sweepId: run.sweepId, how })
+      this.runEnded(runId)
+    })
   }
 
   private flushProgress(): void {
@@ -150,7 +156,10 @@ export class WorkbenchService implements WorkbenchApi {
   private sweepChanged(sweepId: number): void {
     const sweep = this.store.getSweep(sweepId)
     if (sweep) this.emitEvent({ type: 'sweep-changed', sweep })
-    this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+    // After the current callbacks: a run that just ended has then left its worker slot.
+    setImmediate(() => {
+      if (!this.closed) this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+    })
   }
 
   private queueState(): QueueState {

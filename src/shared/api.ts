@@ -142,6 +142,8 @@ export type WorkbenchEvent =
   | { type: 'run-epoch'; runId: number; sweepId: number; epoch: number; trainLoss: number; testLoss: number; testAccuracy: number }
   | { type: 'run-finished'; runId: number; sweepId: number; finalAlpha: number[]; testAccuracy: number | null }
   | { type: 'run-failed'; runId: number; sweepId: number; error: string }
+  /** A run stopped before its end: cancelled for good, or requeued (pause, shutdown) to train again. */
+  | { type: 'run-stopped'; runId: number; sweepId: number; how: 'cancelled' | 'requeued' }
   | { type: 'sweep-changed'; sweep: SweepRow }
   | { type: 'queue-changed'; queue: QueueState }
 

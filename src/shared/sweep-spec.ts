@@ -36,6 +36,13 @@ export const SweepSpecSchema = z.object({
   recordEvery: z.number().int().min(1).default(1),
   /** Base seed; every run's four seeds derive from it (see sweep/expand.ts). */
   seed: seed.default(0)
+}).superRefine((spec, ctx) => {
+  if (spec.alphaInit.kind !== 'explicit') return
+  const layers = spec.network.convs.filter((c) => c.alpha).length
+  const n = spec.alphaInit.values.length
+  if (n !== 1 && n !== layers) {
+    ctx.addIssue({ code: 'custom', path: ['alphaInit', 'values'], message: `give 1 value or ${layers} (one per ReLU_α layer), not ${n}` })
+  }
 })
 export type SweepSpec = z.infer<typeof SweepSpecSchema>
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>

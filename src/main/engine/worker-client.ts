@@ -88,6 +88,8 @@ export class TrainWorker {
   run(runId: number, config: TrainConfig, handlers: RunHandlers = {}): Promise<TrainOutcome> {
     if (this.exited) return Promise.reject(new Error('training worker has exited'))
     if (this.pending.has(runId)) return Promise.reject(new Error(`run ${runId} is already training`))
+    // A run cancelled earlier (pause, Ctrl-C) and now trained again must not see its old cancel request.
+    Atomics.compareExchange(new Int32Array(this.cancelFlag), 0, runId, -1)
     return new Promise<TrainOutcome>((resolve, reject) => {
       this.pending.set(runId, { handlers, resolve, reject })
       this.post({ type: 'train', runId, config })

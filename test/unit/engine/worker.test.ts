@@ -63,6 +63,19 @@ describe('training worker thread', () => {
     }
   })
 
+  it('trains a run again in full after it was cancelled (a paused run resumed on the same thread)', async () => {
+    const worker = new TrainWorker({ cacheDir, engine: 'tfjs', tfjsBackend: 'wasm' })
+    try {
+      const stopped = await worker.run(9, { ...config, epochs: 50, batchSize: 8 }, { onChunk: () => worker.cancel(9) })
+      expect(stopped.cancelled).toBe(true)
+      const again = await worker.run(9, config)
+      expect(again.cancelled).toBe(false)
+      expect(again.steps).toBe(20)
+    } finally {
+      await worker.close()
+    }
+  })
+
   it('reports a run’s error without killing the worker', async () => {
     const worker = new TrainWorker({ cacheDir, engine: 'tfjs', tfjsBackend: 'wasm' })
     try {
