@@ -236,8 +236,10 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
   }
 }
 
+/** Versions stored with each run: what actually trained it (Electron only when it is the host). */
 function stringVersions(): Record<string, string> {
+  const v = versions()
   const out: Record<string, string> = {}
-  for (const [k, v] of Object.entries(versions())) if (typeof v === 'string') out[k] = v
+  for (const [k, val] of Object.entries(v)) if (typeof val === 'string' && (k !== 'electron' || v.electronRunning)) out[k] = val
   return out
 }
