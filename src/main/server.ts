@@ -20,6 +20,9 @@ const MIME: Record<string, string> = {
   '.woff2': 'font/woff2'
 }
 
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -135,6 +138,8 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     if (!existsSync(full) || !statSync(full).isFile()) return send(res, 404, { error: 'not found' })
     res.writeHead(200, {
       'content-type': MIME[extname(full)] ?? 'application/octet-stream',
+      // The page's own meta CSP, plus what only a header can say (frame-ancestors).
+      ...(extname(full) === '.html' ? { 'content-security-policy': PAGE_CSP } : {}),
       'cache-control': extname(full) === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
       ...SECURITY_HEADERS
     })

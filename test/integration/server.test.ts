@@ -14,6 +14,7 @@ let server: RunningServer
 interface Reply {
   status: number
   body: string
+  headers: Record<string, string | string[] | undefined>
 }
 
 function http(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
@@ -22,7 +23,7 @@ function http(path: string, opts: { method?: string; headers?: Record<string, st
     const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       let body = ''
       res.on('data', (c: Buffer) => (body += c.toString()))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
     })
     req.on('error', reject)
     req.end(opts.body)
@@ -52,6 +53,7 @@ describe('browser-mode server', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
     const index = await http('/')
     expect(index.status).toBe(200)
+    expect(index.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/)
     expect(index.body).toContain('<title>α</title>')
     expect((await http('/../package.json')).status).toBe(404)
     expect((await http('/%2e%2e/package.json')).status).toBe(404)
