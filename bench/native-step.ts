@@ -1,12 +1,15 @@
 /**
- * Native engine microbenchmark: ms per SGD step (batch 64) on one core for
- * every ISA path this CPU runs, on synthetic uint8 images (timing does not
- * depend on pixel values: the kernels have no data-dependent branches).
+ * Native engine microbenchmark, one core, every ISA path this CPU runs (or
+ * $ALPHA_WB_NATIVE_ISA): ms per SGD step at batch 64, and ms per evaluation of
+ * 9,946 images (the paper's test split, forward only), on synthetic uint8
+ * images (timing does not depend on pixel values: the kernels have no
+ * data-dependent branches).
  *
- *   npx tsx bench/native-step.ts [steps=400] [repeats=5] [network=paper]
+ *   npx tsx bench/native-step.ts [steps=400] [repeats=5]
  *
- * Prints the best of `repeats` runs (the machine may be shared) and GFLOP/s
- * from a counted multiply-add total (see flopsPerImage).
+ * Prints the best of `repeats` runs (the machine may be shared: take the best
+ * of several invocations too) and GFLOP/s from a counted multiply-add total
+ * (see flopsPerImage), and the paper-run estimate: 1,570 steps + 10 evaluations.
  */
 import { layerShapes, PAPER_NETWORK, type NetworkConfig } from '../src/shared/network'
 import { createNativeEngine, nativeAvailable } from '../src/main/engine/native-engine'
@@ -14,6 +17,9 @@ import type { Params } from '../src/shared/network'
 
 const IMAGE_PIXELS = 28 * 28
 const BATCH = 64
+const EVAL_IMAGES = 9946
+const RUN_STEPS = 1570
+const RUN_EVALS = 10
 
 /**
  * FLOPs (2 per multiply-add) of one image's forward and backward pass, counted
@@ -22,6 +28,15 @@ const BATCH = 64
  * layer but the first. Element-wise work (ReLU_α, softmax, SGD) is left out.
  */
 export function flopsPerImage(net: NetworkConfig): number {
+  return 2 * countMacs(net).total
+}
+
+/** Forward FLOPs of one image (evaluation). */
+export function forwardFlopsPerImage(net: NetworkConfig): number {
+  return 2 * countMacs(net).fwd
+}
+
+function countMacs(net: NetworkConfig): { fwd: number; total: number } {
   const shapes = layerShapes(net)
   let fwd = 0
   let bwd = 0
@@ -34,7 +49,7 @@ export function flopsPerImage(net: NetworkConfig): number {
   const dense = last.outSize * last.outSize * last.outChannels * 10
   fwd += dense
   bwd += 2 * dense
-  return 2 * (fwd + bwd)
+  return { fwd, total: fwd + bwd }
 }
 
 function lcg(seed: number): () => number {
@@ -68,30 +83,44 @@ function main(): void {
     console.log(`native engine unavailable: ${avail.reason}`)
     return
   }
+  const isas = process.env.ALPHA_WB_NATIVE_ISA ? [avail.isa] : avail.isas
   const rand = lcg(1)
   const count = 10_000
   const images = Uint8Array.from({ length: count * IMAGE_PIXELS }, () => Math.floor(rand() * 256))
   const labels = Uint8Array.from({ length: count }, () => Math.floor(rand() * 10))
   const order = Int32Array.from({ length: steps * BATCH }, () => Math.floor(rand() * count))
+  const test = { images: images.subarray(0, EVAL_IMAGES * IMAGE_PIXELS), labels: labels.subarray(0, EVAL_IMAGES), count: EVAL_IMAGES }
   const params = randomParams(net, rand)
   const flopsPerStep = flopsPerImage(net) * BATCH
-  console.log(`paper network, batch ${BATCH}: ${(flopsPerStep / 1e6).toFixed(2)} MFLOP per step; ${steps} steps × best of ${repeats}`)
-  for (const isa of avail.isas) {
+  const flopsPerEval = forwardFlopsPerImage(net) * EVAL_IMAGES
+  console.log(
+    `paper network: ${(flopsPerStep / 1e6).toFixed(2)} MFLOP per batch-${BATCH} step (${steps} steps), ` +
+      `${(flopsPerEval / 1e6).toFixed(0)} MFLOP per evaluation of ${EVAL_IMAGES.toLocaleString('en-US')} images; best of ${repeats}`
+  )
+  for (const isa of isas) {
     const engine = createNativeEngine({ network: net, penalty: 'l1', lambda: 0.01, lr: 0.01, momentum: 0 }, isa)
     engine.setTrainData({ images, labels, count })
     const alphaOut = new Float32Array(steps * params.alpha.length)
     const lossOut = new Float32Array(steps)
-    let best = Infinity
+    let bestStep = Infinity
+    let bestEval = Infinity
     for (let r = 0; r < repeats; r++) {
       engine.setParams(params)
-      const t0 = process.hrtime.bigint()
+      let t0 = process.hrtime.bigint()
       engine.trainSteps(order, BATCH, 0, steps, alphaOut, lossOut)
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6
-      best = Math.min(best, ms / steps)
+      bestStep = Math.min(bestStep, Number(process.hrtime.bigint() - t0) / 1e6 / steps)
+      t0 = process.hrtime.bigint()
+      engine.evaluate(test)
+      bestEval = Math.min(bestEval, Number(process.hrtime.bigint() - t0) / 1e6)
     }
     engine.dispose()
-    const gflops = flopsPerStep / (best * 1e-3) / 1e9
-    console.log(`${isa.padEnd(8)} ${best.toFixed(3)} ms/step  ${gflops.toFixed(1)} GFLOP/s  (paper run of 1,570 steps: ${((best * 1570) / 1000).toFixed(2)} s)`)
+    const gStep = flopsPerStep / (bestStep * 1e-3) / 1e9
+    const gEval = flopsPerEval / (bestEval * 1e-3) / 1e9
+    const run = (bestStep * RUN_STEPS + bestEval * RUN_EVALS) / 1000
+    console.log(
+      `${isa.padEnd(8)} ${bestStep.toFixed(3)} ms/step (${gStep.toFixed(1)} GFLOP/s)  ` +
+        `${bestEval.toFixed(2)} ms/eval (${gEval.toFixed(1)} GFLOP/s)  paper run ≈ ${run.toFixed(2)} s`
+    )
   }
 }
 
