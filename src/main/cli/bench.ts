@@ -2,7 +2,6 @@ import { DEFAULT_ALPHA_GRID, PAPER_TRAIN_DEFAULTS, type TrainConfig } from '../.
 import { loadDataset, subsample } from '../data'
 import { chooseEngine, createEngine, type EngineChoice } from '../engine/select'
 import { nativeAvailable } from '../engine/native-engine'
-import { initTfjs } from '../engine/tfjs-backend'
 import { epochOrder, initialParams } from '../engine/init'
 import { trainRun } from '../engine/trainer'
 import { defaultDatasetCacheDir, projectRoot } from '../paths'
@@ -55,10 +54,7 @@ async function engines(which: string): Promise<EngineChoice[]> {
     out.push(await chooseEngine('native', PAPER_TRAIN_DEFAULTS.network))
     if (which === 'auto') return out
   }
-  if (which !== 'native') {
-    const tfjs = await initTfjs()
-    out.push({ kind: 'tfjs', backend: tfjs.active, notes: [], tfjs })
-  }
+  if (which !== 'native') out.push(await chooseEngine('tfjs', PAPER_TRAIN_DEFAULTS.network))
   return out
 }
 
