@@ -53,46 +53,32 @@ export type PresetName = (typeof PRESET_NAMES)[number]
 /** λ = 0, 0.005, …, 0.05: the study's 11 values. */
 export const PAPER_LAMBDAS = { from: 0, to: 0.05, step: 0.005 }
 
+const PAPER_PRESET: SweepSpec = {
+  name: 'paper',
+  lambdas: PAPER_LAMBDAS,
+  runsPerLambda: 6,
+  datasets: ['fashion-mnist'],
+  repeats: 1,
+  subsample: 10_000,
+  alphaInit: { kind: 'grid', grid: [...DEFAULT_ALPHA_GRID] },
+  penalty: 'l1',
+  epochs: 10,
+  batchSize: 64,
+  lr: 0.01,
+  momentum: 0,
+  network: PAPER_NETWORK,
+  recordEvery: 1,
+  seed: 0
+}
+
 /**
  * `paper`: what the paper's text describes (L1, a 10,000-image subsample).
  * `original-code`: what the original PyTorch script ran (L2 = alpha.norm(),
  * the full 60,000-image training set, five repeats of the sweep).
  */
 export const PRESETS: Record<PresetName, SweepSpec> = {
-  paper: {
-    name: 'paper',
-    lambdas: PAPER_LAMBDAS,
-    runsPerLambda: 6,
-    datasets: ['fashion-mnist'],
-    repeats: 1,
-    subsample: 10_000,
-    alphaInit: { kind: 'grid', grid: [...DEFAULT_ALPHA_GRID] },
-    penalty: 'l1',
-    epochs: 10,
-    batchSize: 64,
-    lr: 0.01,
-    momentum: 0,
-    network: PAPER_NETWORK,
-    recordEvery: 1,
-    seed: 0
-  },
-  'original-code': {
-    name: 'original-code',
-    lambdas: PAPER_LAMBDAS,
-    runsPerLambda: 6,
-    datasets: ['fashion-mnist'],
-    repeats: 5,
-    subsample: null,
-    alphaInit: { kind: 'grid', grid: [...DEFAULT_ALPHA_GRID] },
-    penalty: 'l2',
-    epochs: 10,
-    batchSize: 64,
-    lr: 0.01,
-    momentum: 0,
-    network: PAPER_NETWORK,
-    recordEvery: 1,
-    seed: 0
-  }
+  paper: PAPER_PRESET,
+  'original-code': { ...PAPER_PRESET, name: 'original-code', repeats: 5, subsample: null, penalty: 'l2' }
 }
 
 /** The λ values of a spec, rounded to 1e-9 so a range gives 0.015, not 0.015000000000000001. */

@@ -133,9 +133,9 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
 
   it('shows live α curves while the sweep trains, then completes it', async () => {
     // Each run's card appears from its live events and keeps its α curve after it finishes.
-    await page.locator('.live-run [data-points]:not([data-points="0"])').first().waitFor({ timeout: 120_000 })
-    const runCard = page.locator('.live-run').first()
-    expect(Number(await runCard.locator('[data-points]').getAttribute('data-points'))).toBeGreaterThan(2)
+    const drawn = page.locator('.live-run [data-points]:not([data-points="0"])').first()
+    await drawn.waitFor({ timeout: 120_000 })
+    expect(Number(await drawn.getAttribute('data-points'))).toBeGreaterThan(2)
     await shot('03-queue-live')
 
     await expect.poll(() => page.getByTestId('sweep-status').first().textContent(), { timeout: 180_000, interval: 500 }).toBe('done')
@@ -241,6 +241,9 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await goto('#/sweep')
     await page.getByTestId('preset-paper').click()
     await page.getByTestId('name').fill('paper sweep')
+    // 40 epochs instead of 10: the native kernel trains a 10-epoch paper run in ≈0.4 s, and the
+    // sweep must still be training when it is paused below (≈1.7 s a run, ≈1 min in all).
+    await page.getByTestId('epochs').fill('40')
     await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('66')
     await page.getByTestId('queue').click()
     await page.waitForURL(/#\/queue$/)

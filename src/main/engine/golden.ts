@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resourcePath } from '../paths'
-import type { Params } from '../../shared/network'
-import type { ImageSet } from './types'
+import { PAPER_NETWORK, type Params } from '../../shared/network'
+import type { EngineOptions, ImageSet, ProbeResult } from './types'
 
 /**
  * The PyTorch known-answer fixture (resources/fixtures/README.md): one SGD step
@@ -100,4 +100,20 @@ export function paramsDiff(a: Params, b: Params): Record<string, number> {
   out['fc1.bias'] = maxAbsDiff(a.denseBias, b.denseBias)
   out.alpha = maxAbsDiff(a.alpha, b.alpha)
   return out
+}
+
+/** The engine options a fixture case was computed with (the paper's network; no penalty = L2 with λ 0). */
+export function caseOptions(g: Golden, c: GoldenCase): EngineOptions {
+  return { network: PAPER_NETWORK, penalty: c.penalty ?? 'l2', lambda: c.lambda, lr: g.hyper.lr, momentum: g.hyper.momentum }
+}
+
+/** |Δ| of a probe against a case's step 1: loss, CE, log-softmax and every gradient, by name. */
+export function probeDiffs(probe: ProbeResult, c: GoldenCase): Record<string, number> {
+  const grads = paramsDiff(probe.grads, toCanonical(c.step1.grads, c.step1.grads.alpha.data))
+  return {
+    loss: Math.abs(probe.loss - c.step1.loss),
+    ce: Math.abs(probe.ce - c.step1.ce),
+    logSoftmax: maxAbsDiff(probe.logProbs, c.step1.logits_log_softmax.data),
+    ...Object.fromEntries(Object.entries(grads).map(([k, v]) => [`grad ${k}`, v]))
+  }
 }
