@@ -33,15 +33,8 @@ const PROGRESS_FLUSH_MS = 100
 /** Most runs one statistics call will read histories for. */
 const MAX_TRAJECTORY_RUNS = 2000
 
-interface PendingProgress {
-  sweepId: number
-  step: number
-  totalSteps: number
-  steps: number[]
-  alphas: number[]
-  nAlpha: number
-  loss: number | null
-}
+/** A run's progress not yet sent: the run-progress event it will become, less its tag and id. */
+type PendingProgress = Omit<Extract<WorkbenchEvent, { type: 'run-progress' }>, 'type' | 'runId'>
 
 /**
  * The back end behind the UI: one object serves the API contract to every
@@ -137,7 +130,7 @@ export class WorkbenchService implements WorkbenchApi {
     if (this.flushTimer) clearTimeout(this.flushTimer)
     this.flushTimer = null
     for (const [runId, p] of this.pending) {
-      this.emitEvent({ type: 'run-progress', runId, sweepId: p.sweepId, step: p.step, totalSteps: p.totalSteps, steps: p.steps, alphas: p.alphas, nAlpha: p.nAlpha, loss: p.loss })
+      this.emitEvent({ type: 'run-progress', runId, ...p })
     }
     this.pending.clear()
   }
