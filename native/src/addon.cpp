@@ -1,6 +1,10 @@
-// Node-API glue for the native training core (plain C Node-API: ABI-stable,
-// so one build loads in Node and in Electron). Validates every argument, then
-// hands raw pointers to the ISA-specific core chosen at create().
+// Node-API glue for the native training core, through node-addon-api (C++
+// wrappers over the ABI-stable C Node-API: one build loads in Node and in
+// Electron). Validates every argument, then hands raw pointers to the
+// ISA-specific core chosen at create(). Every bad argument throws a JS error
+// (TypeError for a wrong type, RangeError for a value out of range) with
+// code ERR_ALPHA_NATIVE and a message naming the argument and its bounds; the
+// bounds checked are exactly the ones the message states.
 //
 // JS surface (wrapped by src/main/engine/native-engine.ts):
 //   isas() → string[]                      usable ISAs on this CPU, best first
@@ -11,13 +15,15 @@
 //   trainSteps(h, order Int32Array, batchSize, firstBatch, steps, alphaOut Float32Array, lossOut Float32Array)
 //   probe(h, pixels, labels, count) → { loss, ce, logProbs, grads: { …same as getParams } }
 //   evaluate(h, pixels, labels, count) → { ceSum, correct }
+//   fmaPeak(isa, seconds) → { flops, seconds }   a register-only FMA loop: the measured peak of one core
 //   dispose(h)
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <napi.h>
 
 #include "core.h"
 
@@ -26,6 +32,7 @@ namespace {
 constexpr int IMG_PIXELS = 28 * 28;
 constexpr int NUM_CLASSES = 10;
 constexpr int MAX_CHANNELS = 1024;
+constexpr int SPEC_INTS = 4;  // kernel, stride, outChannels, alphaIndex per conv
 
 struct Shapes {
   int kernelLen[ALPHA_MAX_CONVS];  // k·k·in·out
@@ -34,240 +41,209 @@ struct Shapes {
 };
 
 struct Handle {
-  const CoreVTable* vt;
-  void* core;
-  NetSpec spec;
-  Shapes shapes;
-  uint8_t* pixels;
-  uint8_t* labels;
-  int64_t count;
+  const CoreVTable* vt = nullptr;
+  void* core = nullptr;
+  NetSpec spec{};
+  Shapes shapes{};
+  uint8_t* pixels = nullptr;
+  uint8_t* labels = nullptr;
+  int64_t count = 0;
+
+  void release() {
+    if (core) vt->destroy(core);
+    core = nullptr;
+    free(pixels);
+    free(labels);
+    pixels = labels = nullptr;
+    count = 0;
+  }
+  ~Handle() { release(); }
 };
 
-const CoreVTable* coreFor(const char* isa) {
+const CoreVTable* coreFor(const std::string& isa) {
 #if defined(ALPHA_HAVE_X86_KERNELS)
-  if (!strcmp(isa, "avx512"))
+  if (isa == "avx512")
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
                ? &alpha_core_avx512
                : nullptr;
-  if (!strcmp(isa, "avx2"))
+  if (isa == "avx2")
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &alpha_core_avx2 : nullptr;
 #endif
-  if (!strcmp(isa, "generic")) return &alpha_core_generic;
+  if (isa == "generic") return &alpha_core_generic;
   return nullptr;
 }
 
 // ------------------------------------------------------------ arg helpers
 
-bool fail(napi_env env, const char* msg) {
-  napi_throw_error(env, "ERR_ALPHA_NATIVE", msg);
-  return false;
-}
-
-__attribute__((format(printf, 2, 3))) bool failf(napi_env env, const char* fmt, ...) {
-  char buf[256];
+std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char* fmt, ...) {
+  char buf[512];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  return fail(env, buf);
+  return buf;
 }
 
-bool getArgs(napi_env env, napi_callback_info info, size_t want, napi_value* argv) {
-  size_t argc = want;
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return fail(env, "bad call");
-  if (argc < want) return failf(env, "expected %zu arguments, got %zu", want, argc);
-  return true;
+template <class E>
+[[noreturn]] void raise(Napi::Env env, const std::string& msg) {
+  E err = E::New(env, msg);
+  err.Set("code", Napi::String::New(env, "ERR_ALPHA_NATIVE"));
+  throw err;
+}
+[[noreturn]] void typeError(Napi::Env env, const std::string& msg) { raise<Napi::TypeError>(env, msg); }
+[[noreturn]] void rangeError(Napi::Env env, const std::string& msg) { raise<Napi::RangeError>(env, msg); }
+[[noreturn]] void error(Napi::Env env, const std::string& msg) { raise<Napi::Error>(env, msg); }
+
+void wantArgs(const Napi::CallbackInfo& info, size_t want) {
+  if (info.Length() < want) typeError(info.Env(), format("expected %zu arguments, got %zu", want, info.Length()));
 }
 
-bool getHandle(napi_env env, napi_value v, Handle** out) {
-  void* data = nullptr;
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_external || napi_get_value_external(env, v, &data) != napi_ok ||
-      !data)
-    return fail(env, "not a native engine handle");
-  Handle* h = static_cast<Handle*>(data);
-  if (!h->core) return fail(env, "native engine already disposed");
-  *out = h;
-  return true;
+Handle& handleOf(const Napi::Value& v) {
+  if (!v.IsExternal()) typeError(v.Env(), "not a native engine handle");
+  Handle* h = v.As<Napi::External<Handle>>().Data();
+  if (!h) typeError(v.Env(), "not a native engine handle");
+  if (!h->core) error(v.Env(), "native engine already disposed");
+  return *h;
 }
 
-bool getInt(napi_env env, napi_value v, const char* what, int64_t lo, int64_t hi, int64_t* out) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) return failf(env, "%s must be a number", what);
-  if (!(d >= double(lo) && d <= double(hi)) || d != double(int64_t(d)))
-    return failf(env, "%s must be an integer in [%lld, %lld]", what, (long long)lo, (long long)hi);
-  *out = int64_t(d);
-  return true;
+double number(const Napi::Value& v, const char* what) {
+  if (!v.IsNumber()) typeError(v.Env(), format("%s must be a number", what));
+  return v.As<Napi::Number>().DoubleValue();
 }
 
-bool getNumber(napi_env env, napi_value v, const char* what, double* out) {
-  if (napi_get_value_double(env, v, out) != napi_ok || *out != *out)
-    return failf(env, "%s must be a finite number", what);
-  return true;
+/** An integer in [lo, hi]; NaN and ±Infinity fail the range test. */
+int64_t integer(const Napi::Value& v, const char* what, int64_t lo, int64_t hi) {
+  const double d = number(v, what);
+  if (!(d >= double(lo) && d <= double(hi)) || d != floor(d))
+    rangeError(v.Env(), format("%s must be an integer in [%lld, %lld], got %g", what, (long long)lo, (long long)hi, d));
+  return int64_t(d);
 }
 
-/** A typed array of the given type; `len` < 0 accepts any length (returned in *gotLen). */
-bool getTyped(napi_env env, napi_value v, napi_typedarray_type type, const char* what, int64_t len, void** data,
-              int64_t* gotLen = nullptr) {
-  bool is = false;
-  napi_typedarray_type t;
-  size_t n = 0;
-  napi_value ab;
-  size_t off;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is ||
-      napi_get_typedarray_info(env, v, &t, &n, data, &ab, &off) != napi_ok || t != type) {
-    const char* tn = type == napi_float32_array ? "Float32Array" : type == napi_int32_array ? "Int32Array" : "Uint8Array";
-    char buf[160];
-    snprintf(buf, sizeof buf, "%s must be a %s", what, tn);
-    return fail(env, buf);
+/** A finite number in [lo, hi]: NaN and ±Infinity are rejected. */
+double finiteIn(const Napi::Value& v, const char* what, double lo, double hi) {
+  const double d = number(v, what);
+  if (!isfinite(d) || d < lo || d > hi) {
+    const std::string range = isfinite(hi) ? format("in [%g, %g]", lo, hi) : format("≥ %g", lo);
+    rangeError(v.Env(), format("%s must be a finite number %s, got %g", what, range.c_str(), d));
   }
-  if (len >= 0 && int64_t(n) != len)
-    return failf(env, "%s has length %zu, expected %lld", what, n, (long long)len);
-  if (gotLen) *gotLen = int64_t(n);
-  return true;
+  return d;
 }
 
-bool getArrayOf(napi_env env, napi_value v, const char* what, uint32_t want, napi_value* items) {
-  bool is = false;
-  uint32_t n = 0;
-  if (napi_is_array(env, v, &is) != napi_ok || !is || napi_get_array_length(env, v, &n) != napi_ok || n != want)
-    return failf(env, "%s must be an array of %u typed arrays", what, want);
-  for (uint32_t i = 0; i < n; i++)
-    if (napi_get_element(env, v, i, &items[i]) != napi_ok) return fail(env, "bad array");
-  return true;
+template <class T>
+struct TypedName;
+template <>
+struct TypedName<float> {
+  static constexpr const char* name = "Float32Array";
+  static constexpr napi_typedarray_type type = napi_float32_array;
+};
+template <>
+struct TypedName<int32_t> {
+  static constexpr const char* name = "Int32Array";
+  static constexpr napi_typedarray_type type = napi_int32_array;
+};
+template <>
+struct TypedName<uint8_t> {
+  static constexpr const char* name = "Uint8Array";
+  static constexpr napi_typedarray_type type = napi_uint8_array;
+};
+
+/** A typed array of T; `len` < 0 accepts any length. */
+template <class T>
+Napi::TypedArrayOf<T> typed(const Napi::Value& v, const char* what, int64_t len = -1) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != TypedName<T>::type)
+    typeError(v.Env(), format("%s must be a %s", what, TypedName<T>::name));
+  auto a = v.As<Napi::TypedArrayOf<T>>();
+  if (len >= 0 && int64_t(a.ElementLength()) != len)
+    rangeError(v.Env(), format("%s has length %zu, expected %lld", what, a.ElementLength(), (long long)len));
+  return a;
 }
 
-napi_value undef(napi_env env) {
-  napi_value u;
-  napi_get_undefined(env, &u);
-  return u;
-}
-
-napi_value newFloat32(napi_env env, size_t n, float** data) {
-  napi_value ab, arr;
-  void* p = nullptr;
-  if (napi_create_arraybuffer(env, n * sizeof(float), &p, &ab) != napi_ok ||
-      napi_create_typedarray(env, napi_float32_array, n, ab, 0, &arr) != napi_ok)
-    return nullptr;
-  *data = static_cast<float*>(p);
-  return arr;
-}
-
-void setNamed(napi_env env, napi_value obj, const char* name, napi_value v) { napi_set_named_property(env, obj, name, v); }
-
-napi_value number(napi_env env, double d) {
-  napi_value v;
-  napi_create_double(env, d, &v);
-  return v;
+Napi::Array arrayOf(const Napi::Value& v, const char* what, uint32_t want) {
+  if (!v.IsArray() || v.As<Napi::Array>().Length() != want)
+    typeError(v.Env(), format("%s must be an array of %u typed arrays", what, want));
+  return v.As<Napi::Array>();
 }
 
 /** Allocates a params object (canonical layout) and points `p` at its arrays. */
-napi_value newParams(napi_env env, const Handle* h, CanonParams* p) {
-  napi_value obj, kernels, biases, arr;
-  napi_create_object(env, &obj);
-  napi_create_array_with_length(env, h->spec.nconv, &kernels);
-  napi_create_array_with_length(env, h->spec.nconv, &biases);
-  for (int l = 0; l < h->spec.nconv; l++) {
-    if (!(arr = newFloat32(env, h->shapes.kernelLen[l], &p->convKernel[l]))) return nullptr;
-    napi_set_element(env, kernels, l, arr);
-    if (!(arr = newFloat32(env, h->shapes.out[l], &p->convBias[l]))) return nullptr;
-    napi_set_element(env, biases, l, arr);
+Napi::Object newParams(Napi::Env env, const Handle& h, CanonParams* p) {
+  Napi::Object obj = Napi::Object::New(env);
+  Napi::Array kernels = Napi::Array::New(env, h.spec.nconv), biases = Napi::Array::New(env, h.spec.nconv);
+  auto f32 = [&](size_t n, float** data) {
+    auto a = Napi::Float32Array::New(env, n);
+    *data = a.Data();
+    return a;
+  };
+  for (int l = 0; l < h.spec.nconv; l++) {
+    kernels.Set(uint32_t(l), f32(h.shapes.kernelLen[l], &p->convKernel[l]));
+    biases.Set(uint32_t(l), f32(h.shapes.out[l], &p->convBias[l]));
   }
-  setNamed(env, obj, "convKernels", kernels);
-  setNamed(env, obj, "convBiases", biases);
-  if (!(arr = newFloat32(env, size_t(h->shapes.flat) * NUM_CLASSES, &p->denseKernel))) return nullptr;
-  setNamed(env, obj, "denseKernel", arr);
-  if (!(arr = newFloat32(env, NUM_CLASSES, &p->denseBias))) return nullptr;
-  setNamed(env, obj, "denseBias", arr);
-  if (!(arr = newFloat32(env, h->spec.nAlpha, &p->alpha))) return nullptr;
-  setNamed(env, obj, "alpha", arr);
+  obj.Set("convKernels", kernels);
+  obj.Set("convBiases", biases);
+  obj.Set("denseKernel", f32(size_t(h.shapes.flat) * NUM_CLASSES, &p->denseKernel));
+  obj.Set("denseBias", f32(NUM_CLASSES, &p->denseBias));
+  obj.Set("alpha", f32(h.spec.nAlpha, &p->alpha));
   return obj;
 }
 
-bool getImages(napi_env env, napi_value* argv, const char* what, Images* out) {
-  int64_t count = 0;
-  void *px, *lb;
-  if (!getInt(env, argv[2], "count", 1, (int64_t(1) << 31) - 1, &count)) return false;
-  if (!getTyped(env, argv[0], napi_uint8_array, "images", count * IMG_PIXELS, &px)) return false;
-  if (!getTyped(env, argv[1], napi_uint8_array, "labels", count, &lb)) return false;
-  const uint8_t* labels = static_cast<const uint8_t*>(lb);
+/** (images Uint8Array, labels Uint8Array, count) starting at info[first]. */
+Images images(const Napi::CallbackInfo& info, size_t first, const char* what) {
+  const int64_t count = integer(info[first + 2], "count", 1, (int64_t(1) << 31) - 1);
+  auto px = typed<uint8_t>(info[first], "images", count * IMG_PIXELS);
+  auto lb = typed<uint8_t>(info[first + 1], "labels", count);
+  const uint8_t* labels = lb.Data();
   for (int64_t i = 0; i < count; i++)
-    if (labels[i] >= NUM_CLASSES) return failf(env, "%s: label %lld is %d, not in 0..9", what, (long long)i, labels[i]);
-  out->pixels = static_cast<const uint8_t*>(px);
-  out->labels = labels;
-  out->count = int(count);
-  return true;
+    if (labels[i] >= NUM_CLASSES)
+      rangeError(info.Env(), format("%s: label %lld is %d, not in 0..9", what, (long long)i, labels[i]));
+  return Images{px.Data(), labels, int(count)};
 }
 
 // ---------------------------------------------------------------- exports
 
-napi_value Isas(napi_env env, napi_callback_info) {
-  napi_value arr, s;
-  napi_create_array(env, &arr);
+Napi::Value Isas(const Napi::CallbackInfo& info) {
+  Napi::Array arr = Napi::Array::New(info.Env());
   uint32_t i = 0;
-  static const char* const all[] = {"avx512", "avx2", "generic"};
-  for (const char* isa : all)
-    if (coreFor(isa)) {
-      napi_create_string_utf8(env, isa, NAPI_AUTO_LENGTH, &s);
-      napi_set_element(env, arr, i++, s);
-    }
+  for (const char* isa : {"avx512", "avx2", "generic"})
+    if (coreFor(isa)) arr.Set(i++, Napi::String::New(info.Env(), isa));
   return arr;
 }
 
-void finalizeHandle(napi_env, void* data, void*) {
-  Handle* h = static_cast<Handle*>(data);
-  if (h->core) h->vt->destroy(h->core);
-  free(h->pixels);
-  free(h->labels);
-  free(h);
-}
-
-napi_value Create(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  if (!getArgs(env, info, 7, argv)) return nullptr;
-  char isa[32];
-  size_t isaLen;
-  if (napi_get_value_string_utf8(env, argv[0], isa, sizeof isa, &isaLen) != napi_ok)
-    return fail(env, "isa must be a string"), nullptr;
+Napi::Value Create(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wantArgs(info, 7);
+  if (!info[0].IsString()) typeError(env, "isa must be a string");
+  const std::string isa = info[0].As<Napi::String>().Utf8Value();
   const CoreVTable* vt = coreFor(isa);
-  if (!vt) return failf(env, "ISA '%s' is not available on this CPU or build", isa), nullptr;
-  void* specData;
-  int64_t specLen;
-  if (!getTyped(env, argv[1], napi_int32_array, "convSpec", -1, &specData, &specLen)) return nullptr;
-  if (specLen % 4 != 0 || specLen < 4 || specLen > 4 * ALPHA_MAX_CONVS)
-    return failf(env, "convSpec must hold 4 ints per conv, 1 to %d convs", ALPHA_MAX_CONVS), nullptr;
-  NetSpec spec;
-  memset(&spec, 0, sizeof spec);
-  int64_t v = 0;
-  double d = 0;
-  if (!getInt(env, argv[2], "nAlpha", 0, ALPHA_MAX_CONVS, &v)) return nullptr;
-  spec.nAlpha = int(v);
-  if (!getInt(env, argv[3], "penalty", 0, 1, &v)) return nullptr;
-  spec.penalty = int(v);
-  if (!getNumber(env, argv[4], "lambda", &d)) return nullptr;
-  spec.lambda = float(d);
-  if (!getNumber(env, argv[5], "lr", &d)) return nullptr;
-  spec.lr = float(d);
-  if (!getNumber(env, argv[6], "momentum", &d)) return nullptr;
-  spec.momentum = float(d);
+  if (!vt) rangeError(env, format("ISA '%.32s' is not available on this CPU or build", isa.c_str()));
+  auto cs = typed<int32_t>(info[1], "convSpec");
+  const int64_t specLen = int64_t(cs.ElementLength());
+  if (specLen % SPEC_INTS != 0 || specLen < SPEC_INTS || specLen > SPEC_INTS * ALPHA_MAX_CONVS)
+    rangeError(env, format("convSpec must hold %d ints per conv, 1 to %d convs", SPEC_INTS, ALPHA_MAX_CONVS));
+  NetSpec spec{};
+  spec.nAlpha = int(integer(info[2], "nAlpha", 0, ALPHA_MAX_CONVS));
+  spec.penalty = int(integer(info[3], "penalty", 0, 1));
+  // The study's ranges (src/shared/config.ts) are stricter; these are the ones the core is correct for.
+  spec.lambda = float(finiteIn(info[4], "lambda", 0, INFINITY));
+  spec.lr = float(finiteIn(info[5], "lr", 0, INFINITY));
+  spec.momentum = float(finiteIn(info[6], "momentum", 0, 1));
+  // A double that is finite can still overflow float: reject what the core would see as ±Infinity.
+  if (!isfinite(spec.lambda)) rangeError(env, "lambda must be a finite number ≥ 0, got one beyond float range");
+  if (!isfinite(spec.lr)) rangeError(env, "lr must be a finite number ≥ 0, got one beyond float range");
 
-  Shapes shapes;
-  spec.nconv = int(specLen / 4);
-  const int32_t* cs = static_cast<const int32_t*>(specData);
+  Shapes shapes{};
+  spec.nconv = int(specLen / SPEC_INTS);
   int size = 28, channels = 1;
   bool alphaUsed[ALPHA_MAX_CONVS] = {false};
   for (int l = 0; l < spec.nconv; l++) {
     ConvSpec& c = spec.conv[l];
-    c.kernel = cs[4 * l];
-    c.stride = cs[4 * l + 1];
-    c.outChannels = cs[4 * l + 2];
-    c.alphaIndex = cs[4 * l + 3];
+    const int32_t* s = cs.Data() + SPEC_INTS * l;
+    c = ConvSpec{s[0], s[1], s[2], s[3]};
     if (c.kernel < 1 || c.kernel > size || c.stride < 1 || c.stride > 28)
-      return failf(env, "conv %d: kernel/stride do not fit its %d×%d input", l + 1, size, size), nullptr;
+      rangeError(env, format("conv %d: kernel/stride do not fit its %d×%d input", l + 1, size, size));
     if (c.outChannels < 1 || c.outChannels > MAX_CHANNELS)
-      return failf(env, "conv %d: output channels must be 1..%d", l + 1, MAX_CHANNELS), nullptr;
+      rangeError(env, format("conv %d: output channels must be 1..%d", l + 1, MAX_CHANNELS));
     if (c.alphaIndex < -1 || c.alphaIndex >= spec.nAlpha || (c.alphaIndex >= 0 && alphaUsed[c.alphaIndex]))
-      return failf(env, "conv %d: bad alpha index %d", l + 1, c.alphaIndex), nullptr;
+      rangeError(env, format("conv %d: bad alpha index %d", l + 1, c.alphaIndex));
     if (c.alphaIndex >= 0) alphaUsed[c.alphaIndex] = true;
     shapes.kernelLen[l] = c.kernel * c.kernel * channels * c.outChannels;
     shapes.out[l] = c.outChannels;
@@ -275,200 +251,174 @@ napi_value Create(napi_env env, napi_callback_info info) {
     channels = c.outChannels;
   }
   for (int a = 0; a < spec.nAlpha; a++)
-    if (!alphaUsed[a]) return failf(env, "convSpec: alpha %d is used by no conv", a), nullptr;
+    if (!alphaUsed[a]) rangeError(env, format("convSpec: alpha %d is used by no conv", a));
   shapes.flat = size * size * channels;
 
-  Handle* h = static_cast<Handle*>(calloc(1, sizeof(Handle)));
-  if (!h) return fail(env, "out of memory"), nullptr;
+  Handle* h = new Handle();
   h->vt = vt;
   h->spec = spec;
   h->shapes = shapes;
   h->core = vt->create(&spec);
   if (!h->core) {
-    free(h);
-    return fail(env, "out of memory creating the native core"), nullptr;
+    delete h;
+    error(env, "out of memory creating the native core");
   }
-  napi_value ext;
-  if (napi_create_external(env, h, finalizeHandle, nullptr, &ext) != napi_ok) {
-    finalizeHandle(env, h, nullptr);
-    return fail(env, "could not create the engine handle"), nullptr;
-  }
-  return ext;
+  return Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; });
 }
 
-napi_value SetParams(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
-  Handle* h;
-  if (!getArgs(env, info, 6, argv) || !getHandle(env, argv[0], &h)) return nullptr;
-  const int nl = h->spec.nconv;
-  napi_value kernels[ALPHA_MAX_CONVS], biases[ALPHA_MAX_CONVS];
-  if (!getArrayOf(env, argv[1], "convKernels", nl, kernels) || !getArrayOf(env, argv[2], "convBiases", nl, biases))
-    return nullptr;
-  CanonParams p;
-  void* data;
-  for (int l = 0; l < nl; l++) {
-    if (!getTyped(env, kernels[l], napi_float32_array, "conv kernel", h->shapes.kernelLen[l], &data)) return nullptr;
-    p.convKernel[l] = static_cast<float*>(data);
-    if (!getTyped(env, biases[l], napi_float32_array, "conv bias", h->shapes.out[l], &data)) return nullptr;
-    p.convBias[l] = static_cast<float*>(data);
+Napi::Value SetParams(const Napi::CallbackInfo& info) {
+  wantArgs(info, 6);
+  Handle& h = handleOf(info[0]);
+  const uint32_t nl = uint32_t(h.spec.nconv);
+  Napi::Array kernels = arrayOf(info[1], "convKernels", nl), biases = arrayOf(info[2], "convBiases", nl);
+  CanonParams p{};
+  for (uint32_t l = 0; l < nl; l++) {
+    p.convKernel[l] = typed<float>(kernels.Get(l), "conv kernel", h.shapes.kernelLen[l]).Data();
+    p.convBias[l] = typed<float>(biases.Get(l), "conv bias", h.shapes.out[l]).Data();
   }
-  if (!getTyped(env, argv[3], napi_float32_array, "denseKernel", int64_t(h->shapes.flat) * NUM_CLASSES, &data))
-    return nullptr;
-  p.denseKernel = static_cast<float*>(data);
-  if (!getTyped(env, argv[4], napi_float32_array, "denseBias", NUM_CLASSES, &data)) return nullptr;
-  p.denseBias = static_cast<float*>(data);
-  if (!getTyped(env, argv[5], napi_float32_array, "alpha", h->spec.nAlpha, &data)) return nullptr;
-  p.alpha = static_cast<float*>(data);
-  h->vt->setParams(h->core, &p);
-  return undef(env);
+  p.denseKernel = typed<float>(info[3], "denseKernel", int64_t(h.shapes.flat) * NUM_CLASSES).Data();
+  p.denseBias = typed<float>(info[4], "denseBias", NUM_CLASSES).Data();
+  p.alpha = typed<float>(info[5], "alpha", h.spec.nAlpha).Data();
+  h.vt->setParams(h.core, &p);
+  return info.Env().Undefined();
 }
 
-napi_value GetParams(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  Handle* h;
-  if (!getArgs(env, info, 1, argv) || !getHandle(env, argv[0], &h)) return nullptr;
-  CanonParams p;
-  napi_value obj = newParams(env, h, &p);
-  if (!obj) return fail(env, "out of memory"), nullptr;
-  h->vt->getParams(h->core, &p);
+Napi::Value GetParams(const Napi::CallbackInfo& info) {
+  wantArgs(info, 1);
+  Handle& h = handleOf(info[0]);
+  CanonParams p{};
+  Napi::Object obj = newParams(info.Env(), h, &p);
+  h.vt->getParams(h.core, &p);
   return obj;
 }
 
-napi_value SetTrainData(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  Handle* h;
-  Images im;
-  if (!getArgs(env, info, 4, argv) || !getHandle(env, argv[0], &h) || !getImages(env, argv + 1, "train data", &im))
-    return nullptr;
+Napi::Value SetTrainData(const Napi::CallbackInfo& info) {
+  wantArgs(info, 4);
+  Handle& h = handleOf(info[0]);
+  const Images im = images(info, 1, "train data");
   // A copy: the caller may transfer or reuse its buffers while the engine lives.
   uint8_t* px = static_cast<uint8_t*>(malloc(size_t(im.count) * IMG_PIXELS));
   uint8_t* lb = static_cast<uint8_t*>(malloc(size_t(im.count)));
   if (!px || !lb) {
     free(px);
     free(lb);
-    return fail(env, "out of memory copying the training set"), nullptr;
+    error(info.Env(), "out of memory copying the training set");
   }
   memcpy(px, im.pixels, size_t(im.count) * IMG_PIXELS);
   memcpy(lb, im.labels, size_t(im.count));
-  free(h->pixels);
-  free(h->labels);
-  h->pixels = px;
-  h->labels = lb;
-  h->count = im.count;
-  return undef(env);
+  free(h.pixels);
+  free(h.labels);
+  h.pixels = px;
+  h.labels = lb;
+  h.count = im.count;
+  return info.Env().Undefined();
 }
 
-napi_value TrainSteps(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  Handle* h;
-  if (!getArgs(env, info, 7, argv) || !getHandle(env, argv[0], &h)) return nullptr;
-  if (!h->pixels) return fail(env, "trainSteps: no training data (call setTrainData first)"), nullptr;
-  void *orderData, *alphaData, *lossData;
-  int64_t orderLen = 0, batchSize = 0, firstBatch = 0, steps = 0, alphaLen = 0, lossLen = 0;
-  if (!getTyped(env, argv[1], napi_int32_array, "order", -1, &orderData, &orderLen) ||
-      !getInt(env, argv[2], "batchSize", 1, 1 << 20, &batchSize) ||
-      !getInt(env, argv[3], "firstBatch", 0, int64_t(1) << 40, &firstBatch) ||
-      !getInt(env, argv[4], "steps", 0, 1 << 30, &steps) ||
-      !getTyped(env, argv[5], napi_float32_array, "alphaOut", -1, &alphaData, &alphaLen) ||
-      !getTyped(env, argv[6], napi_float32_array, "lossOut", -1, &lossData, &lossLen))
-    return nullptr;
-  if (alphaLen < steps * h->spec.nAlpha)
-    return failf(env, "alphaOut too short: %lld < %lld", (long long)alphaLen, (long long)(steps * h->spec.nAlpha)),
-           nullptr;
-  if (lossLen < steps) return failf(env, "lossOut too short: %lld < %lld", (long long)lossLen, (long long)steps), nullptr;
+Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wantArgs(info, 7);
+  Handle& h = handleOf(info[0]);
+  if (!h.pixels) error(env, "trainSteps: no training data (call setTrainData first)");
+  auto order = typed<int32_t>(info[1], "order");
+  const int64_t batchSize = integer(info[2], "batchSize", 1, 1 << 20);
+  const int64_t firstBatch = integer(info[3], "firstBatch", 0, int64_t(1) << 40);
+  const int64_t steps = integer(info[4], "steps", 0, 1 << 30);
+  auto alphaOut = typed<float>(info[5], "alphaOut");
+  auto lossOut = typed<float>(info[6], "lossOut");
+  const int64_t orderLen = int64_t(order.ElementLength());
+  if (int64_t(alphaOut.ElementLength()) < steps * h.spec.nAlpha)
+    rangeError(env, format("alphaOut too short: %zu < %lld", alphaOut.ElementLength(), (long long)(steps * h.spec.nAlpha)));
+  if (int64_t(lossOut.ElementLength()) < steps)
+    rangeError(env, format("lossOut too short: %zu < %lld", lossOut.ElementLength(), (long long)steps));
   if (steps > 0 && (firstBatch + steps - 1) * batchSize >= orderLen)
-    return failf(env, "trainSteps: the last batch starts at %lld, past order.length %lld",
-                 (long long)((firstBatch + steps - 1) * batchSize), (long long)orderLen),
-           nullptr;
-  const int32_t* order = static_cast<const int32_t*>(orderData);
+    rangeError(env, format("trainSteps: the last batch starts at %lld, past order.length %lld",
+                           (long long)((firstBatch + steps - 1) * batchSize), (long long)orderLen));
+  const int32_t* ord = order.Data();
   const int64_t end = (firstBatch + steps) * batchSize < orderLen ? (firstBatch + steps) * batchSize : orderLen;
   for (int64_t i = firstBatch * batchSize; i < end; i++)
-    if (order[i] < 0 || order[i] >= h->count)
-      return failf(env, "order[%lld] = %d is out of range (the training set has %lld images)", (long long)i, order[i],
-                   (long long)h->count),
-             nullptr;
-  Images data = {h->pixels, h->labels, int(h->count)};
-  h->vt->trainSteps(h->core, &data, order, orderLen, int(batchSize), firstBatch, int(steps),
-                    static_cast<float*>(alphaData), static_cast<float*>(lossData));
-  return undef(env);
+    if (ord[i] < 0 || ord[i] >= h.count)
+      rangeError(env, format("order[%lld] = %d is out of range (the training set has %lld images)", (long long)i, ord[i],
+                             (long long)h.count));
+  const Images data = {h.pixels, h.labels, int(h.count)};
+  h.vt->trainSteps(h.core, &data, ord, orderLen, int(batchSize), firstBatch, int(steps), alphaOut.Data(),
+                   lossOut.Data());
+  return env.Undefined();
 }
 
-napi_value Probe(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  Handle* h;
-  Images im;
-  if (!getArgs(env, info, 4, argv) || !getHandle(env, argv[0], &h) || !getImages(env, argv + 1, "probe", &im))
-    return nullptr;
-  CanonParams g;
-  napi_value grads = newParams(env, h, &g);
-  float* logp;
-  napi_value logProbs = newFloat32(env, size_t(im.count) * NUM_CLASSES, &logp);
-  if (!grads || !logProbs) return fail(env, "out of memory"), nullptr;
+Napi::Value Probe(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wantArgs(info, 4);
+  Handle& h = handleOf(info[0]);
+  const Images im = images(info, 1, "probe");
+  CanonParams g{};
+  Napi::Object grads = newParams(env, h, &g);
+  auto logProbs = Napi::Float32Array::New(env, size_t(im.count) * NUM_CLASSES);
   float loss, ce;
-  h->vt->probe(h->core, &im, &loss, &ce, logp, &g);
-  napi_value obj;
-  napi_create_object(env, &obj);
-  setNamed(env, obj, "loss", number(env, loss));
-  setNamed(env, obj, "ce", number(env, ce));
-  setNamed(env, obj, "logProbs", logProbs);
-  setNamed(env, obj, "grads", grads);
+  h.vt->probe(h.core, &im, &loss, &ce, logProbs.Data(), &g);
+  Napi::Object obj = Napi::Object::New(env);
+  obj.Set("loss", Napi::Number::New(env, loss));
+  obj.Set("ce", Napi::Number::New(env, ce));
+  obj.Set("logProbs", logProbs);
+  obj.Set("grads", grads);
   return obj;
 }
 
-napi_value Evaluate(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  Handle* h;
-  Images im;
-  if (!getArgs(env, info, 4, argv) || !getHandle(env, argv[0], &h) || !getImages(env, argv + 1, "evaluate", &im))
-    return nullptr;
+Napi::Value Evaluate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wantArgs(info, 4);
+  Handle& h = handleOf(info[0]);
+  const Images im = images(info, 1, "evaluate");
   double ceSum;
   int64_t correct;
-  h->vt->evaluate(h->core, &im, &ceSum, &correct);
-  napi_value obj;
-  napi_create_object(env, &obj);
-  setNamed(env, obj, "ceSum", number(env, ceSum));
-  setNamed(env, obj, "correct", number(env, double(correct)));
+  h.vt->evaluate(h.core, &im, &ceSum, &correct);
+  Napi::Object obj = Napi::Object::New(env);
+  obj.Set("ceSum", Napi::Number::New(env, ceSum));
+  obj.Set("correct", Napi::Number::New(env, double(correct)));
   return obj;
 }
 
-napi_value Dispose(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  if (!getArgs(env, info, 1, argv)) return nullptr;
-  void* data = nullptr;
-  if (napi_get_value_external(env, argv[0], &data) == napi_ok && data) {
-    Handle* h = static_cast<Handle*>(data);
-    if (h->core) h->vt->destroy(h->core);
-    h->core = nullptr;
-    free(h->pixels);
-    free(h->labels);
-    h->pixels = h->labels = nullptr;
-    h->count = 0;
+Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  wantArgs(info, 2);
+  if (!info[0].IsString()) typeError(env, "isa must be a string");
+  const std::string isa = info[0].As<Napi::String>().Utf8Value();
+  const CoreVTable* vt = coreFor(isa);
+  if (!vt) rangeError(env, format("ISA '%.32s' is not available on this CPU or build", isa.c_str()));
+  const double seconds = finiteIn(info[1], "seconds", 0.001, 10);
+  double flops = 0, took = 0;
+  vt->fmaPeak(seconds, &flops, &took);
+  Napi::Object obj = Napi::Object::New(env);
+  obj.Set("flops", Napi::Number::New(env, flops));
+  obj.Set("seconds", Napi::Number::New(env, took));
+  return obj;
+}
+
+Napi::Value Dispose(const Napi::CallbackInfo& info) {
+  wantArgs(info, 1);
+  if (info[0].IsExternal()) {
+    Handle* h = info[0].As<Napi::External<Handle>>().Data();
+    if (h) h->release();
   }
-  return undef(env);
+  return info.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+#if defined(ALPHA_HAVE_X86_KERNELS)
+  __builtin_cpu_init();
+#endif
+  exports.Set("isas", Napi::Function::New(env, Isas, "isas"));
+  exports.Set("create", Napi::Function::New(env, Create, "create"));
+  exports.Set("setParams", Napi::Function::New(env, SetParams, "setParams"));
+  exports.Set("getParams", Napi::Function::New(env, GetParams, "getParams"));
+  exports.Set("setTrainData", Napi::Function::New(env, SetTrainData, "setTrainData"));
+  exports.Set("trainSteps", Napi::Function::New(env, TrainSteps, "trainSteps"));
+  exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
+  exports.Set("evaluate", Napi::Function::New(env, Evaluate, "evaluate"));
+  exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("dispose", Napi::Function::New(env, Dispose, "dispose"));
+  return exports;
 }
 
 }  // namespace
 
-NAPI_MODULE_INIT() {
-#if defined(ALPHA_HAVE_X86_KERNELS)
-  __builtin_cpu_init();
-#endif
-  const struct {
-    const char* name;
-    napi_callback fn;
-  } fns[] = {{"isas", Isas},
-             {"create", Create},
-             {"setParams", SetParams},
-             {"getParams", GetParams},
-             {"setTrainData", SetTrainData},
-             {"trainSteps", TrainSteps},
-             {"probe", Probe},
-             {"evaluate", Evaluate},
-             {"dispose", Dispose}};
-  for (const auto& f : fns) {
-    napi_value v;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.fn, nullptr, &v);
-    napi_set_named_property(env, exports, f.name, v);
-  }
-  return exports;
-}
+NODE_API_MODULE(alpha_native, Init)

@@ -58,6 +58,8 @@ struct CoreVTable {
   void (*probe)(void* core, const Images* batch, float* loss, float* ce, float* logProbs, const CanonParams* grads);
   /** Sum of per-image cross-entropy (no penalty) and number of correct argmax predictions. */
   void (*evaluate)(void* core, const Images* data, double* ceSum, int64_t* correct);
+  /** Runs a register-only FMA loop for about `seconds`: the FLOPs it did and the time it took (one core's peak). */
+  void (*fmaPeak)(double seconds, double* flops, double* took);
 };
 
 extern "C" {

@@ -60,6 +60,7 @@ interface NativeAddon {
     count: number
   ): { loss: number; ce: number; logProbs: Float32Array; grads: Params }
   evaluate(h: Handle, images: Uint8Array, labels: Uint8Array, count: number): { ceSum: number; correct: number }
+  fmaPeak(isa: string, seconds: number): { flops: number; seconds: number }
   dispose(h: Handle): void
 }
 
@@ -116,6 +117,18 @@ export function nativeAvailable(): { ok: true; isa: string; isas: string[] } | {
       : { ok: false, reason: `ALPHA_WB_NATIVE_ISA=${forced} is not available here (have: ${l.isas.join(', ')})` }
   }
   return { ok: true, isa: l.isas[0], isas: l.isas }
+}
+
+/**
+ * One core's measured fp32 FMA peak for `isa`: a register-only multiply-add
+ * loop in that ISA's build of the kernel, run for about `seconds`. On a
+ * shared machine take the best of several.
+ */
+export function nativeFmaPeak(isa: string, seconds: number): { gflops: number; seconds: number } {
+  const l = load()
+  if (!l.ok) throw new Error(l.reason)
+  const r = l.addon.fmaPeak(isa, seconds)
+  return { gflops: r.flops / r.seconds / 1e9, seconds: r.seconds }
 }
 
 /** Every network the config schema accepts (any kernel, stride, channel count, ReLU_α or plain ReLU per layer). */
