@@ -112,6 +112,8 @@ export interface RunSummary {
   imported: boolean
   /** How many times the run was claimed (more than 1 after an interrupted attempt). */
   attempts: number
+  /** Which worker trained it: "host/pid" of a cluster worker, "local@host" for this machine; null if not trained here. */
+  worker: string | null
 }
 
 export interface RunDetail extends RunSummary {
@@ -186,6 +188,8 @@ export interface RunResult {
   /** 0..1 */
   testAccuracy: number | null
   engine?: EngineInfo
+  /** Which worker trained it (see RunSummary.worker). */
+  worker?: string
 }
 
 /** Initial and final α of one finished run: the input of every collapse statistic. */

@@ -57,6 +57,7 @@ export function runSummary(id: number, over: Partial<RunSummary> = {}): RunSumma
     testAccuracy: 0.5,
     imported: false,
     attempts: 1,
+    worker: null,
     ...over
   }
 }

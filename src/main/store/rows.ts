@@ -67,6 +67,7 @@ export interface RunSummaryDbRow {
   test_accuracy: number | null
   imported: number
   attempts: number
+  worker: string | null
 }
 
 export interface RunDetailDbRow extends RunSummaryDbRow {
@@ -76,7 +77,7 @@ export interface RunDetailDbRow extends RunSummaryDbRow {
 
 export const RUN_SUMMARY_COLUMNS = `r.id, r.sweep_id, r.dataset_id, d.name AS dataset, r.lambda, r.run_index, r.status,
   r.error, r.engine_json, r.created_at, r.started_at, r.finished_at, r.steps_planned, r.steps_done,
-  r.alpha_count, r.alpha_init_json, r.final_alpha_json, r.test_accuracy, r.imported, r.attempts`
+  r.alpha_count, r.alpha_init_json, r.final_alpha_json, r.test_accuracy, r.imported, r.attempts, r.worker`
 
 export const RUN_DETAIL_COLUMNS = `${RUN_SUMMARY_COLUMNS}, r.seeds_json, r.config_json`
 
@@ -157,7 +158,8 @@ export function toRunSummary(r: RunSummaryDbRow): RunSummary {
     finalAlpha: numberArray(r.final_alpha_json),
     testAccuracy: r.test_accuracy,
     imported: r.imported === 1,
-    attempts: r.attempts
+    attempts: r.attempts,
+    worker: r.worker
   }
 }
 

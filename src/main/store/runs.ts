@@ -84,17 +84,38 @@ export function addEpochMetrics(sql: Sql, runId: number, rows: readonly EpochMet
   })
 }
 
+/** A run's whole history and epoch metrics, delivered at once (a remote worker's result). */
+export interface FullHistory {
+  history: HistoryChunk
+  epochs: readonly EpochMetrics[]
+}
+
+/** A running run started over (its remote worker died and another took it): its partial history is dropped. */
+export function restartRun(sql: Sql, runId: number): void {
+  sql.write(() => {
+    requireRunning(sql, runId)
+    deleteHistory(sql, runId)
+    sql.stmt('UPDATE runs SET steps_done = 0 WHERE id = ?').run(runId)
+  })
+}
+
 /**
  * Marks a running run done, in the same transaction as its last history rows
  * (lastChunk, if given). Refused unless the stored history reaches the planned
- * last step: a run never looks done without its full history.
+ * last step: a run never looks done without its full history. With `full`,
+ * whatever history arrived live is replaced by it in the same transaction.
  */
-export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?: HistoryChunk): void {
+export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?: HistoryChunk, full?: FullHistory): void {
   sql.write(() => {
     const run = requireRunning(sql, runId)
     checkAlphaVector(`run ${runId}: finalAlpha`, result.finalAlpha, run.alpha_count)
     const acc = result.testAccuracy
     if (acc !== null && !(acc >= 0 && acc <= 1)) throw new StoreError(`run ${runId}: testAccuracy ${acc} is not in [0, 1]`)
+    if (full) {
+      deleteHistory(sql, runId)
+      appendChunk(sql, runId, run.alpha_count, full.history)
+      insertEpochMetrics(sql, runId, full.epochs)
+    }
     if (lastChunk) appendChunk(sql, runId, run.alpha_count, lastChunk)
     const stored = sql.stmt('SELECT COUNT(*) AS chunks, MAX(step_end) AS last FROM alpha_history WHERE run_id = ?').get(runId) as {
       chunks: number
@@ -107,10 +128,10 @@ export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?
     sql
       .stmt(
         `UPDATE runs SET status = 'done', finished_at = ?, final_alpha_json = ?, test_accuracy = ?,
-           engine_json = COALESCE(?, engine_json), owner_host = NULL, owner_pid = NULL
+           engine_json = COALESCE(?, engine_json), worker = COALESCE(?, worker), owner_host = NULL, owner_pid = NULL
          WHERE id = ?`
       )
-      .run(sql.now(), JSON.stringify(result.finalAlpha), acc, json(result.engine), runId)
+      .run(sql.now(), JSON.stringify(result.finalAlpha), acc, json(result.engine), result.worker ?? null, runId)
     settleSweep(sql, run.sweep_id)
   })
 }

@@ -96,8 +96,11 @@ CREATE TABLE epoch_metrics (
 ) WITHOUT ROWID;
 `
 
+/** Which worker trained each run ("host/pid" of a cluster worker, "local@host" for this machine's threads). */
+const V2_RUN_WORKER = `ALTER TABLE runs ADD COLUMN worker TEXT;`
+
 /** migrations[i] takes the schema from version i to i + 1. */
-const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [(db) => db.exec(V1)]
+const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [(db) => db.exec(V1), (db) => db.exec(V2_RUN_WORKER)]
 
 /** The schema version this build writes and understands. */
 export const SCHEMA_VERSION = MIGRATIONS.length

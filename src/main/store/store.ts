@@ -99,8 +99,11 @@ export class Store {
   addEpochMetrics(runId: number, rows: readonly EpochMetrics[]): void {
     runs.addEpochMetrics(this.sql, runId, rows)
   }
-  finishRun(runId: number, result: RunResult, lastChunk?: HistoryChunk): void {
-    runs.finishRun(this.sql, runId, result, lastChunk)
+  finishRun(runId: number, result: RunResult, lastChunk?: HistoryChunk, full?: runs.FullHistory): void {
+    runs.finishRun(this.sql, runId, result, lastChunk, full)
+  }
+  restartRun(runId: number): void {
+    runs.restartRun(this.sql, runId)
   }
   failRun(runId: number, error: string, engine?: EngineInfo): void {
     runs.failRun(this.sql, runId, error, engine)

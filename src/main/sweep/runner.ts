@@ -1,23 +1,24 @@
 import { EventEmitter } from 'node:events'
-import { cpus } from 'node:os'
 import type { EngineInfo, RunDetail } from '../../shared/results'
 import type { Store } from '../store'
 import type { EnginePreference } from '../engine/select'
 import type { TfjsBackendName } from '../engine/tfjs-backend'
 import type { EpochMetrics, HistoryChunk, TrainOutcome } from '../engine/trainer'
-import { TrainWorker } from '../engine/worker-client'
 import type { RunStartInfo } from '../engine/worker-protocol'
 import { versions } from '../versions'
+import { LocalExecutor, type Execution, type RunExecutor } from './executor'
 
 export interface RunnerOptions {
   store: Store
   cacheDir: string
-  /** Parallel training threads; default: one per core. */
+  /** Parallel training threads of the default local executor; default: one per core. */
   workers?: number
   engine?: EnginePreference
   tfjsBackend?: TfjsBackendName
   /** Only train this sweep's runs (default: the whole queue, oldest first). */
   sweepId?: number
+  /** Where runs train; default: this machine's worker threads (LocalExecutor). */
+  executor?: RunExecutor
 }
 
 export interface RunProgressEvent {
@@ -43,19 +44,16 @@ export interface RunnerEvents {
 
 type StopIntent = 'cancel' | 'requeue'
 
-interface Slot {
-  worker: TrainWorker
-  run: RunDetail | null
-  sweepId: number | null
-}
-
 /**
- * Trains queued runs on a pool of worker threads (one run per thread, one
- * thread per core by default) and writes every chunk of α history to the
- * store as it arrives; a run is marked done only with its last rows.
+ * Trains queued runs through an executor (this machine's worker threads, or
+ * remote workers) and does all the bookkeeping: claims runs, writes every
+ * chunk of α history to the store as it arrives, and marks a run done only
+ * with its last rows (or, when the executor hands back the whole history, by
+ * storing that in the same transaction).
  */
 export class SweepRunner extends EventEmitter<RunnerEvents> {
-  private readonly slots: Slot[]
+  readonly executor: RunExecutor
+  private readonly running = new Map<number, RunDetail>()
   private readonly stopIntents = new Map<number, StopIntent>()
   private engineInfo = new Map<number, EngineInfo>()
   private stopping = false
@@ -64,25 +62,23 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
 
   constructor(private readonly opts: RunnerOptions) {
     super()
-    const n = Math.max(1, opts.workers ?? cpus().length)
-    this.slots = Array.from({ length: n }, () => ({
-      worker: new TrainWorker({ cacheDir: opts.cacheDir, engine: opts.engine, tfjsBackend: opts.tfjsBackend }),
-      run: null,
-      sweepId: null
-    }))
+    this.executor =
+      opts.executor ?? new LocalExecutor({ cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, tfjsBackend: opts.tfjsBackend })
+    this.executor.onCapacity?.(() => this.kick())
   }
 
+  /** How many runs train at once (threads, or runs in flight on the cluster). */
   get workerCount(): number {
-    return this.slots.length
+    return this.executor.capacity
   }
 
-  /** Runs currently training, by slot. */
+  /** Runs currently training. */
   get active(): RunDetail[] {
-    return this.slots.flatMap((s) => (s.run ? [s.run] : []))
+    return [...this.running.values()]
   }
 
   get busy(): boolean {
-    return this.slots.some((s) => s.run)
+    return this.running.size > 0
   }
 
   /** Restarts runs a crashed process left half-trained, then starts training. */
@@ -92,16 +88,15 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
     return reset
   }
 
-  /** Looks for queued runs for every idle thread; call after queueing or resuming. */
+  /** Claims queued runs while the executor has room; call after queueing or resuming. */
   kick(): void {
     if (this.stopping || this.filling) return
     this.filling = true
     try {
-      for (const slot of this.slots) {
-        if (slot.run) continue
+      while (this.running.size < this.executor.capacity) {
         const run = this.opts.store.claimNextRun({ sweepId: this.opts.sweepId })
         if (!run) break
-        this.train(slot, run)
+        this.train(run)
       }
     } finally {
       this.filling = false
@@ -109,21 +104,19 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
     if (!this.busy) this.emit('idle')
   }
 
-  /** Resolves when the queue is empty and every thread is idle. */
+  /** Resolves when the queue is empty and nothing is training. */
   whenIdle(): Promise<void> {
     if (!this.busy) return Promise.resolve()
     return new Promise((resolve) => this.once('idle', resolve))
   }
 
-  private train(slot: Slot, run: RunDetail): void {
-    slot.run = run
-    slot.sweepId = run.sweepId
+  private train(run: RunDetail): void {
     const { store } = this.opts
     if (!run.config) {
       store.failRun(run.id, 'run has no training config (imported runs cannot be trained)')
-      this.settle(slot)
       return
     }
+    this.running.set(run.id, run)
     const handlers = {
       onStarted: (info: RunStartInfo) => {
         this.engineInfo.set(run.id, { engine: info.engine, backend: info.backend, versions: stringVersions() })
@@ -139,11 +132,14 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
         if (this.stopIntents.has(run.id)) return
         store.addEpochMetrics(run.id, [metrics])
         this.emit('run-epoch', run.id, metrics)
+      },
+      onRestart: () => {
+        if (!this.stopIntents.has(run.id)) store.restartRun(run.id)
       }
     }
-    slot.worker
-      .run(run.id, run.config, handlers)
-      .then((outcome) => this.finish(run, outcome))
+    this.executor
+      .execute({ id: run.id, sweepId: run.sweepId, config: run.config }, handlers)
+      .then((execution) => this.finish(run, execution))
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err)
         if (this.stopIntents.get(run.id) === 'requeue') store.requeueRun(run.id)
@@ -153,12 +149,14 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
       .finally(() => {
         this.stopIntents.delete(run.id)
         this.engineInfo.delete(run.id)
-        this.settle(slot)
+        this.running.delete(run.id)
+        this.kick()
       })
   }
 
-  private finish(run: RunDetail, outcome: TrainOutcome): void {
+  private finish(run: RunDetail, execution: Execution): void {
     const { store } = this.opts
+    const { outcome } = execution
     const intent = this.stopIntents.get(run.id)
     if (outcome.cancelled || intent) {
       if (intent === 'cancel') store.cancelRun(run.id)
@@ -167,21 +165,17 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
       return
     }
     const last = outcome.epochs.at(-1)
-    store.finishRun(run.id, { finalAlpha: outcome.finalAlpha, testAccuracy: last?.testAccuracy ?? null, engine: this.engineInfo.get(run.id) })
+    const result = { finalAlpha: outcome.finalAlpha, testAccuracy: last?.testAccuracy ?? null, engine: this.engineInfo.get(run.id), worker: execution.worker }
+    if (execution.history) store.finishRun(run.id, result, undefined, { history: execution.history, epochs: outcome.epochs })
+    else store.finishRun(run.id, result)
     this.emit('run-finished', run.id, outcome)
   }
 
-  private settle(slot: Slot): void {
-    slot.run = null
-    slot.sweepId = null
-    this.kick()
-  }
-
-  private stopRuns(pred: (s: Slot) => boolean, intent: StopIntent): void {
-    for (const s of this.slots) {
-      if (s.run && pred(s)) {
-        this.stopIntents.set(s.run.id, intent)
-        s.worker.cancel(s.run.id)
+  private stopRuns(pred: (run: RunDetail) => boolean, intent: StopIntent): void {
+    for (const run of this.running.values()) {
+      if (pred(run)) {
+        this.stopIntents.set(run.id, intent)
+        this.executor.cancel(run.id)
       }
     }
   }
@@ -189,7 +183,7 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
   /** Pauses a sweep: its queued runs wait, its running runs stop and go back to the queue. */
   pauseSweep(sweepId: number): void {
     this.opts.store.pauseSweep(sweepId)
-    this.stopRuns((s) => s.sweepId === sweepId, 'requeue')
+    this.stopRuns((r) => r.sweepId === sweepId, 'requeue')
   }
 
   resumeSweep(sweepId: number): void {
@@ -200,12 +194,11 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
   /** Cancels a sweep: queued runs are cancelled, running ones stop; finished runs are kept. */
   cancelSweep(sweepId: number): void {
     const running = new Set(this.opts.store.cancelSweep(sweepId))
-    this.stopRuns((s) => s.run !== null && running.has(s.run.id), 'cancel')
+    this.stopRuns((r) => running.has(r.id), 'cancel')
   }
 
   cancelRun(runId: number): void {
-    const slot = this.slots.find((s) => s.run?.id === runId)
-    if (slot) this.stopRuns((s) => s === slot, 'cancel')
+    if (this.running.has(runId)) this.stopRuns((r) => r.id === runId, 'cancel')
     else this.opts.store.cancelRun(runId)
   }
 
@@ -219,7 +212,7 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
       this.stopping = true
       this.stopRuns(() => true, 'requeue')
       await this.whenIdleOrSettled()
-      await Promise.all(this.slots.map((s) => s.worker.close()))
+      await this.executor.close()
     })()
     return this.stopped
   }
