@@ -281,3 +281,143 @@ export interface MeanTrajectory {
   /** Sample standard deviation (0 when runs = 1), same shape as mean. */
   sd: number[][]
 }
+
+/** Run-level collapse of one (dataset, λ): runs with any / all of their α collapsed (the CLI's JSON contract). */
+export interface RunCollapseRow {
+  dataset: string
+  lambda: number
+  runs: number
+  any_collapsed: number
+  /** 0–100, Wilson 95% interval over runs. */
+  any_pct: number
+  any_ci_low: number
+  any_ci_high: number
+  all_collapsed: number
+  all_pct: number
+  all_ci_low: number
+  all_ci_high: number
+}
+
+/**
+ * A likelihood-ratio test that several groups (datasets, or α indices) share
+ * one logistic curve: separate intercept and slope per group vs one of each.
+ * stat/p are null (with a reason) when a curve in it is not identifiable.
+ */
+export interface CurveTest {
+  kind: 'datasets' | 'alpha'
+  datasets: string[]
+  /** The α indices compared (kind 'alpha'); null for all α. */
+  alpha_indices: number[] | null
+  stat: number | null
+  df: number
+  p: number | null
+  problem: string | null
+  /** The result in plain words. */
+  sentence: string
+}
+
+/**
+ * Logistic dose–response fit of collapse on λ (CLI `stats --fit --json`).
+ * Null estimates mean the curve is not identifiable (see problem).
+ */
+export interface DoseFit {
+  /** The dataset; null for a pooled fit. */
+  dataset: string | null
+  /** The datasets a pooled fit pools; null otherwise. */
+  pooled: string[] | null
+  /** Which α; null for all α together. */
+  alpha_index: number | null
+  n: number
+  collapsed: number
+  /** Runs (the clusters of the robust standard errors). */
+  runs: number
+  b0: number | null
+  b1: number | null
+  se_b0: number | null
+  se_b1: number | null
+  /** λ at which half of α collapse, −b0/b1, with a delta-method 95% interval. */
+  lambda50: number | null
+  lambda50_ci_low: number | null
+  lambda50_ci_high: number | null
+  /** Cluster-robust (by run) standard errors and λ50 interval, as statsmodels cov_type="cluster". */
+  cluster_se_b0: number | null
+  cluster_se_b1: number | null
+  lambda50_cluster_ci_low: number | null
+  lambda50_cluster_ci_high: number | null
+  log_lik: number
+  identifiable: boolean
+  problem: string | null
+  tests: CurveTest[]
+}
+
+/** One cell of the α_init × λ heatmap: observed share and the two-covariate fit's P(collapse). */
+export interface StartCell {
+  alpha_init: number
+  lambda: number
+  n: number
+  collapsed: number
+  observed: number
+  fitted: number | null
+}
+
+/** P(collapse) ~ initial α + λ (logit), and the heatmap cells. */
+export interface StartFit {
+  dataset: string | null
+  pooled: string[] | null
+  n: number
+  /** b0 + b_alpha·α_init + b_lambda·λ; null when not identifiable. */
+  b0: number | null
+  b_alpha: number | null
+  b_lambda: number | null
+  se_b0: number | null
+  se_b_alpha: number | null
+  se_b_lambda: number | null
+  identifiable: boolean
+  problem: string | null
+  cells: StartCell[]
+}
+
+/** A Kaplan–Meier curve of time to collapse (in SGD steps) for one group. */
+export interface SurvivalCurve {
+  /** What the group is: a dataset, a λ, or both. */
+  dataset: string | null
+  lambda: number | null
+  n: number
+  events: number
+  /** Event times (steps) where the curve drops, with survival after the drop. */
+  times: number[]
+  surv: number[]
+  /** Greenwood standard error of surv; null where undefined (survival 0). */
+  se: (number | null)[]
+  /** Pointwise 95% interval on the complementary log-log scale. */
+  ci_low: (number | null)[]
+  ci_high: (number | null)[]
+  /** Median time to collapse: the first time survival is ≤ 0.5; null if never. */
+  median: number | null
+  /** 95% interval of the median (statsmodels' quantile_ci, cloglog); high null = unbounded. */
+  median_ci_low: number | null
+  median_ci_high: number | null
+  /** Last recorded step of the group (censoring horizon). */
+  last_step: number
+}
+
+/** Log-rank test that several survival curves are equal. */
+export interface LogRankTest {
+  kind: 'datasets' | 'lambda'
+  groups: string[]
+  /** Stratified by λ (kind 'datasets' with several λ): compares datasets within each λ. */
+  stratified: boolean
+  stat: number | null
+  df: number
+  p: number | null
+  problem: string | null
+  sentence: string
+}
+
+export interface SurvivalResult {
+  threshold: number
+  /** True when some run's steps were reconstructed (imported runs with a known cadence). */
+  reconstructed_steps: boolean
+  curves: SurvivalCurve[]
+  tests: LogRankTest[]
+}

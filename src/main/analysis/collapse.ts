@@ -1,5 +1,6 @@
-import type { AlphaCollapse, CollapseRow, FinalAlphaRow } from '../../shared/results'
+import type { AlphaCollapse, CollapseRow, FinalAlphaRow, RunCollapseRow } from '../../shared/results'
 import { groupByDatasetLambda } from './groups'
+import { isCollapsed } from './threshold'
 import { Z_95, wilsonInterval } from './wilson'
 
 /** An α has collapsed when its final value is at most this (the study's threshold). */
@@ -20,7 +21,7 @@ function stats(collapsed: number, n: number, z: number): { pct: number; ci_low: 
 
 /**
  * The collapse table: for each dataset and λ (rounded to 1e-9), how many of
- * the final α are ≤ threshold, overall and per α index, with Wilson intervals.
+ * the final α are ≤ threshold (see isCollapsed), overall and per α index, with Wilson intervals.
  * Percentages are 0–100. Runs without α are left out.
  */
 export function collapseTable(rows: readonly CollapseInput[], opts: CollapseOptions = {}): CollapseRow[] {
@@ -34,12 +35,50 @@ export function collapseTable(rows: readonly CollapseInput[], opts: CollapseOpti
       run.finalAlpha.forEach((a, i) => {
         perAlpha[i] ??= { n: 0, collapsed: 0 }
         perAlpha[i].n++
-        if (a <= threshold) perAlpha[i].collapsed++
+        if (isCollapsed(a, threshold)) perAlpha[i].collapsed++
       })
     }
     const n = perAlpha.reduce((s, p) => s + p.n, 0)
     const collapsed = perAlpha.reduce((s, p) => s + p.collapsed, 0)
     const per_alpha: AlphaCollapse[] = perAlpha.map((p, index) => ({ index, n: p.n, collapsed: p.collapsed, ...stats(p.collapsed, p.n, z) }))
     return { dataset, lambda, runs: items.length, n, collapsed, ...stats(collapsed, n, z), per_alpha }
+  })
+}
+
+/** The same rows with every dataset renamed to one label: the repeats pooled into one table. */
+export function poolRows<T extends { dataset: string }>(rows: readonly T[], label = POOLED_LABEL): T[] {
+  return rows.map((r) => ({ ...r, dataset: label }))
+}
+
+export const POOLED_LABEL = 'pooled'
+
+/**
+ * Run-level collapse: per dataset and λ, how many runs had any α collapsed
+ * and how many had all of them collapsed, with Wilson intervals over runs.
+ * Unlike the α-level table it does not treat a run's α as independent.
+ */
+export function runCollapseTable(rows: readonly CollapseInput[], opts: CollapseOptions = {}): RunCollapseRow[] {
+  const threshold = opts.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
+  const z = opts.z ?? Z_95
+  if (!Number.isFinite(threshold)) throw new RangeError(`collapse threshold must be a number, got ${threshold}`)
+  return groupByDatasetLambda(rows.filter((r) => r.finalAlpha.length > 0)).map(({ dataset, lambda, items }) => {
+    const runs = items.length
+    const any = items.filter((r) => r.finalAlpha.some((a) => isCollapsed(a, threshold))).length
+    const all = items.filter((r) => r.finalAlpha.every((a) => isCollapsed(a, threshold))).length
+    const a = stats(any, runs, z)
+    const b = stats(all, runs, z)
+    return {
+      dataset,
+      lambda,
+      runs,
+      any_collapsed: any,
+      any_pct: a.pct,
+      any_ci_low: a.ci_low,
+      any_ci_high: a.ci_high,
+      all_collapsed: all,
+      all_pct: b.pct,
+      all_ci_low: b.ci_low,
+      all_ci_high: b.ci_high
+    }
   })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collapseTable, lambdaKey } from '../../../src/main/analysis'
+import { collapseTable, isCollapsed, lambdaKey, poolRows, runCollapseTable } from '../../../src/main/analysis'
 
 describe('collapseTable', () => {
   // Hand-computed: in (a, λ 0) the final α ≤ 0.05 are 0.01, 0.05 (inclusive) and 0, i.e. 3 of 6;
@@ -59,5 +59,52 @@ describe('collapseTable', () => {
   it('leaves out runs without α and returns nothing for no rows', () => {
     expect(collapseTable([])).toEqual([])
     expect(collapseTable([{ dataset: 'x', lambda: 0, finalAlpha: [] }])).toEqual([])
+  })
+})
+
+describe('the threshold compared as the study did', () => {
+  it('counts an α stored as float32(0.05) as collapsed, as numpy isclose(α, 0, atol=0.05) did on the float64 draw', () => {
+    const f32 = Math.fround(0.05)
+    expect(f32).toBeGreaterThan(0.05) // the trap: a plain ≤ on doubles says "not collapsed"
+    expect(isCollapsed(f32, 0.05)).toBe(true)
+    expect(isCollapsed(0.05, 0.05)).toBe(true)
+    const [row] = collapseTable([{ dataset: 'd', lambda: 0, finalAlpha: [f32, 0.05, 0.0500001] }])
+    expect(row.collapsed).toBe(2)
+  })
+
+  it('gives the study answer for every grid value: k·0.05 (float32) collapses at threshold 0.05 only for k ≤ 1', () => {
+    for (let k = 0; k < 20; k++) {
+      const grid = Math.round(k * 5) / 100
+      const study = Math.abs(grid - 0) <= 0.05 // numpy isclose(α, 0, atol=0.05, rtol=1e-5·0) on the float64 value
+      expect(isCollapsed(Math.fround(grid), 0.05), `α = ${grid}`).toBe(study)
+      expect(isCollapsed(grid, 0.05), `α = ${grid} (float64)`).toBe(study)
+    }
+    expect(isCollapsed(Math.fround(0.1), 0.1)).toBe(true)
+    expect(isCollapsed(0.051, 0.05)).toBe(false)
+  })
+})
+
+describe('runCollapseTable and pooling', () => {
+  const rows = [
+    { dataset: 'a', lambda: 0, finalAlpha: [0.01, 0.5, 0.05] },
+    { dataset: 'a', lambda: 0, finalAlpha: [0, 0, 0] },
+    { dataset: 'a', lambda: 0, finalAlpha: [0.9, 0.9, 0.9] },
+    { dataset: 'b', lambda: 0, finalAlpha: [0.01, 0.02, 0.03] }
+  ]
+
+  it('counts runs with any and with all α collapsed, with Wilson intervals over runs', () => {
+    const [a, b] = runCollapseTable(rows)
+    expect(a).toMatchObject({ dataset: 'a', runs: 3, any_collapsed: 2, all_collapsed: 1 })
+    expect(a.any_pct).toBeCloseTo(200 / 3, 12)
+    // 1/3: the Wilson closed form evaluated separately in Python: 6.149194472039615% .. 79.23403991979524%
+    expect(a.all_ci_low).toBeCloseTo(6.149194472039, 9)
+    expect(a.all_ci_high).toBeCloseTo(79.234039910, 6)
+    expect(b).toMatchObject({ dataset: 'b', runs: 1, any_collapsed: 1, all_collapsed: 1, all_pct: 100, all_ci_high: 100 })
+  })
+
+  it('pools the datasets into one row per λ', () => {
+    const [pooled, ...rest] = collapseTable(poolRows(rows))
+    expect(rest).toEqual([])
+    expect(pooled).toMatchObject({ dataset: 'pooled', runs: 4, n: 12, collapsed: 8 })
   })
 })
