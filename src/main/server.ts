@@ -1,12 +1,16 @@
-import { createReadStream, existsSync, statSync } from 'node:fs'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createReadStream, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { extname, join, normalize, resolve, sep } from 'node:path'
+import type { AddressInfo, Socket } from 'node:net'
+import { extname, normalize, resolve, sep } from 'node:path'
 import type { WorkbenchEvent } from '../shared/api'
+import { echo, safeMessage } from '../shared/echo'
 import { ApiError, type WorkbenchService } from './service'
 
 /** Largest request body: a CSV of the original study is a few MB; leave room for big imports. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024
+/** Request bodies buffered at once, all requests together: a second huge upload waits its turn (503). */
+const MAX_BODY_BYTES_IN_FLIGHT = 320 * 1024 * 1024
 const HEARTBEAT_MS = 15_000
 
 const MIME: Record<string, string> = {
@@ -37,122 +41,319 @@ export interface ServeOptions {
   staticDir: string
   /** 0 = any free port. */
   port: number
+  /**
+   * The access token (Jupyter's model): required as `?token=` on the first
+   * page load, which swaps it for an HttpOnly SameSite=Strict cookie, or as
+   * `Authorization: Bearer TOKEN` from scripts. null = no authentication.
+   */
+  token: string | null
 }
 
 export interface RunningServer {
   server: Server
+  /** The server's own origin and path, without the token. */
   url: string
+  /** The URL to open: `url` plus `?token=…` (the same as `url` without authentication). */
+  openUrl: string
   close(): Promise<void>
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** A fresh random token (192 bits, URL-safe). */
+export function newToken(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+/** A client's mistake: answered with its status and message, never logged with a stack trace. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
   const text = body === undefined ? '' : JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS })
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...SECURITY_HEADERS, ...headers })
   res.end(text)
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(`request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`))
-        req.destroy()
-      } else chunks.push(c)
-    })
-    req.on('end', () => resolvePromise(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
+/** The request target's path and query. Only origin-form ('/path?q') and absolute-form to this server are accepted. */
+function requestTarget(raw: string | undefined, allowed: Set<string>): { pathname: string; query: URLSearchParams } {
+  const target = raw ?? '/'
+  const url = parseUrl(target.startsWith('/') ? `http://origin.invalid${target}` : target)
+  if (!url) fail(400, `malformed request target ${echo(target)}`)
+  // Absolute form ('GET http://host/path'): allowed only when it names this server.
+  if (!target.startsWith('/') && (url.protocol !== 'http:' || !allowed.has(url.host))) fail(400, `request target ${echo(target)} is not this server`)
+  return { pathname: url.pathname, query: url.searchParams }
 }
+
+function parseUrl(text: string): URL | null {
+  try {
+    return new URL(text)
+  } catch {
+    return null
+  }
+}
+
+function fail(status: number, message: string): never {
+  throw new HttpError(status, message)
+}
+
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname)
+  } catch {
+    return fail(400, `malformed percent-encoding in path ${echo(pathname)}`)
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}
+
+/** Constant-time comparison of a presented secret with the expected one. */
+function sameSecret(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false
+  return timingSafeEqual(digest(presented), digest(expected))
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^(?:Bearer|token)\s+(\S+)\s*$/i.exec(header ?? '')
+  return m ? m[1] : undefined
+}
+
+const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>α-Workbench: token needed</title>
+<body style="font:15px system-ui;margin:3em;max-width:40em"><h1>Token needed</h1>
+<p>This α-Workbench server only answers its owner. Open the URL that <code>alpha-wb serve</code> printed
+(it ends in <code>?token=…</code>) in this browser once; the page then keeps a cookie for this session.</p></body>`
 
 /**
  * The browser transport: the built UI and the API contract on 127.0.0.1 only.
  * POST /api/<method> takes the JSON array of arguments; GET /api/events is a
  * server-sent event stream. Requests whose Host or Origin is not this server's
- * own origin are refused (DNS rebinding, other sites' pages).
+ * own origin are refused (DNS rebinding, other sites' pages); with a token,
+ * every API and event request without the session cookie or the token gets 401.
+ *
+ * No request can take the process down: every handler's failure becomes a
+ * 4xx (the client's mistake, not logged) or a 500 (logged once).
  */
 export function serve(opts: ServeOptions): Promise<RunningServer> {
   const staticRoot = resolve(opts.staticDir)
-  if (!existsSync(join(staticRoot, 'index.html'))) {
+  try {
+    statSync(resolve(staticRoot, 'index.html'))
+  } catch {
     return Promise.reject(new Error(`no built UI in ${staticRoot} (run \`npm run build:web\`)`))
   }
   let port = 0
-  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+  let hosts = new Set<string>()
+  // The cookie holds a per-launch session secret, not the token itself; its name carries the port
+  // because browsers share cookies between ports of one host.
+  const session = newToken()
+  const cookieName = (): string => `awb-session-${port}`
+  let bodyBytesInFlight = 0
 
-  const server = createServer((req, res) => {
+  const authenticated = (req: IncomingMessage): boolean => {
+    if (opts.token === null) return true
+    if (sameSecret(cookieValue(req.headers.cookie, cookieName()), session)) return true
+    return sameSecret(bearer(req.headers.authorization), opts.token)
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = req.headers.host ?? ''
     const origin = req.headers.origin
-    if (!allowedHosts().has(host)) return send(res, 403, { error: `refused: Host '${host}' is not this server` })
-    if (origin !== undefined && !allowedHosts().has(origin.replace(/^http:\/\//, ''))) {
-      return send(res, 403, { error: `refused: Origin '${origin}' is not this server` })
+    if (!hosts.has(host)) return send(res, 403, { error: `refused: Host '${echo(host)}' is not this server` })
+    if (origin !== undefined && !hosts.has(origin.replace(/^http:\/\//, ''))) {
+      return send(res, 403, { error: `refused: Origin '${echo(origin)}' is not this server` })
     }
-    const url = new URL(req.url ?? '/', `http://${host}`)
-    if (url.pathname === '/api/events') return events(req, res)
-    if (url.pathname.startsWith('/api/')) return api(url.pathname.slice('/api/'.length), req, res)
+    const { pathname, query } = requestTarget(req.url, hosts)
+    if (pathname === '/api/events' || pathname.startsWith('/api/')) {
+      if (!authenticated(req)) {
+        return send(res, 401, { error: 'not signed in: open the URL with ?token=… that `alpha-wb serve` printed' }, { 'www-authenticate': 'Bearer' })
+      }
+      if (pathname === '/api/events') return events(req, res)
+      return api(decodePath(pathname.slice('/api/'.length)), req, res)
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { error: 'method not allowed' })
-    return file(url.pathname, res)
-  })
+    if (opts.token !== null && query.has('token')) return login(query.get('token') ?? '', pathname, res)
+    if (opts.token !== null && (pathname === '/' || pathname === '/index.html') && !authenticated(req)) {
+      res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PAGE_CSP, ...SECURITY_HEADERS })
+      res.end(req.method === 'HEAD' ? undefined : LOGIN_PAGE)
+      return
+    }
+    return file(pathname, res)
+  }
+
+  /** First load with ?token=: the token becomes a session cookie and the browser goes to the clean URL. */
+  const login = (presented: string, pathname: string, res: ServerResponse): void => {
+    if (!sameSecret(presented, opts.token!)) return send(res, 401, { error: 'wrong token' })
+    res.writeHead(303, {
+      location: pathname.startsWith('/') && !pathname.startsWith('//') ? pathname : '/',
+      'set-cookie': `${cookieName()}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+      'cache-control': 'no-store',
+      ...SECURITY_HEADERS
+    })
+    res.end()
+  }
+
+  const readBody = (req: IncomingMessage): Promise<string> => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > MAX_BODY_BYTES) fail(413, `request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`)
+    return new Promise((resolvePromise, reject) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      const release = (): void => {
+        bodyBytesInFlight -= size
+        size = 0
+      }
+      const stop = (err: HttpError): void => {
+        release()
+        chunks.length = 0
+        req.removeAllListeners('data')
+        req.resume()
+        reject(err)
+      }
+      req.on('data', (c: Buffer) => {
+        size += c.length
+        bodyBytesInFlight += c.length
+        if (size > MAX_BODY_BYTES) stop(new HttpError(413, `request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`))
+        else if (bodyBytesInFlight > MAX_BODY_BYTES_IN_FLIGHT) stop(new HttpError(503, 'too many large uploads at once; try again when the others finish'))
+        else chunks.push(c)
+      })
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        release()
+        resolvePromise(text)
+      })
+      req.on('error', (e) => {
+        release()
+        reject(new HttpError(400, `request body: ${e.message}`))
+      })
+      req.on('aborted', () => {
+        release()
+        reject(new HttpError(400, 'request aborted'))
+      })
+    })
+  }
 
   const api = async (method: string, req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') return send(res, 405, { error: 'API calls are POST' })
     // JSON only: a cross-site form cannot send it without a CORS preflight, which this server never grants.
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, { error: 'content-type must be application/json' })
+    const body = await readBody(req)
     let args: unknown
     try {
-      const body = await readBody(req)
       args = body ? JSON.parse(body) : []
-    } catch (err) {
-      return send(res, 400, { error: err instanceof ApiError ? err.message : 'request body is not valid JSON' })
+    } catch {
+      return send(res, 400, { error: 'request body is not valid JSON' })
     }
+    let result: unknown
     try {
-      send(res, 200, (await opts.service.call(method, args)) ?? null)
+      result = (await opts.service.call(method, args)) ?? null
     } catch (err) {
-      if (err instanceof ApiError) send(res, /^unknown method/.test(err.message) ? 404 : 400, { error: err.message })
-      else {
-        console.error(`${method} failed:`, err)
-        send(res, 500, { error: err instanceof Error ? err.message : String(err) })
-      }
+      if (err instanceof ApiError) return send(res, /^unknown method/.test(err.message) ? 404 : 400, { error: safeMessage(err.message) })
+      throw err
     }
+    send(res, 200, result)
   }
 
   const events = (req: IncomingMessage, res: ServerResponse): void => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS })
     res.write(': connected\n\n')
     const forward = (e: WorkbenchEvent): void => {
-      res.write(`data: ${JSON.stringify(e)}\n\n`)
+      if (!res.writableEnded && !res.destroyed) res.write(`data: ${JSON.stringify(e)}\n\n`)
     }
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS)
+    const heartbeat = setInterval(() => {
+      if (!res.writableEnded && !res.destroyed) res.write(': ping\n\n')
+    }, HEARTBEAT_MS)
     opts.service.events.on('event', forward)
-    req.on('close', () => {
+    const close = (): void => {
       clearInterval(heartbeat)
       opts.service.events.off('event', forward)
-    })
+    }
+    req.on('close', close)
+    res.on('error', close)
   }
 
   const file = (pathname: string, res: ServerResponse): void => {
-    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '')
+    const decoded = decodePath(pathname === '/' ? '/index.html' : pathname)
+    if (decoded.includes('\0')) return send(res, 404, { error: 'not found' })
+    const rel = normalize(decoded).replace(/^([/\\])+/, '')
     const full = resolve(staticRoot, rel)
     if (full !== staticRoot && !full.startsWith(staticRoot + sep)) return send(res, 404, { error: 'not found' })
-    if (!existsSync(full) || !statSync(full).isFile()) return send(res, 404, { error: 'not found' })
-    res.writeHead(200, {
-      'content-type': MIME[extname(full)] ?? 'application/octet-stream',
-      // The page's own meta CSP, plus what only a header can say (frame-ancestors).
-      ...(extname(full) === '.html' ? { 'content-security-policy': PAGE_CSP } : {}),
-      'cache-control': extname(full) === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
-      ...SECURITY_HEADERS
+    let isFile: boolean
+    try {
+      isFile = statSync(full).isFile()
+    } catch {
+      isFile = false
+    }
+    if (!isFile) return send(res, 404, { error: 'not found' })
+    const stream = createReadStream(full)
+    stream.once('error', () => send(res, 404, { error: 'not found' }))
+    stream.once('open', () => {
+      res.writeHead(200, {
+        'content-type': MIME[extname(full)] ?? 'application/octet-stream',
+        // The page's own meta CSP, plus what only a header can say (frame-ancestors).
+        ...(extname(full) === '.html' ? { 'content-security-policy': PAGE_CSP } : {}),
+        'cache-control': extname(full) === '.html' ? 'no-store' : 'public, max-age=31536000, immutable',
+        ...SECURITY_HEADERS
+      })
+      stream.pipe(res)
     })
-    createReadStream(full).pipe(res)
   }
+
+  const server = createServer((req, res) => {
+    res.on('error', () => res.destroy())
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) return send(res, err.status, { error: safeMessage(err.message) })
+      // A server fault, not the client's: logged once (message and stack), answered without internals.
+      console.error(`${echo(req.method ?? '?', 16)} ${echo(req.url ?? '', 200)} failed:`, err)
+      try {
+        send(res, 500, { error: safeMessage(err instanceof Error ? err.message : String(err)) })
+      } catch {
+        res.destroy()
+      }
+    })
+  })
+  // Unparsable requests (bad request lines, headers, oversized headers): a plain 400, nothing logged.
+  server.on('clientError', (_err: Error, socket: Socket) => {
+    socket.on('error', () => socket.destroy())
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+    else socket.destroy()
+  })
+
+  // CONNECT is not for this server; without a listener Node would drop the socket unanswered.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    socket.on('error', () => socket.destroy())
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+  })
 
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject)
     server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject)
+      server.on('error', (e) => console.error(`server error: ${e.message}`))
       port = (server.address() as AddressInfo).port
+      hosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`])
+      const url = `http://127.0.0.1:${port}/`
       resolvePromise({
         server,
-        url: `http://127.0.0.1:${port}/`,
+        url,
+        openUrl: opts.token === null ? url : `${url}?token=${encodeURIComponent(opts.token)}`,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections()

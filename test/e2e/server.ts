@@ -8,7 +8,7 @@ export interface ServerHandle {
   stop(): Promise<void>
 }
 
-/** Starts `alpha-wb serve` and resolves with the URL it prints. */
+/** Starts `alpha-wb serve` and resolves with the URL it prints (with its ?token=). */
 export function startServer(root: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<ServerHandle> {
   const proc = spawn(process.execPath, ['bin/alpha-wb.mjs', 'serve', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
@@ -29,7 +29,7 @@ export function startServer(root: string, args: string[], env: NodeJS.ProcessEnv
     }, timeoutMs)
     const onData = (chunk: Buffer): void => {
       log += chunk.toString()
-      const m = /http:\/\/127\.0\.0\.1:\d+\//.exec(log)
+      const m = /http:\/\/127\.0\.0\.1:\d+\/(\?token=[\w%-]+)?(?=\s)/.exec(log)
       if (m) {
         clearTimeout(timer)
         resolve({ url: m[0], proc, output: () => log, stop })

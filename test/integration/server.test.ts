@@ -5,11 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WorkbenchEvent } from '../../src/shared/api'
 import { serve, type RunningServer } from '../../src/main/server'
 import { WorkbenchService } from '../../src/main/service'
-import { tempHome } from '../helpers/cli'
+import { connect } from 'node:net'
+import { runCli, tempHome } from '../helpers/cli'
 
 const home = tempHome('awb-server-')
 let service: WorkbenchService
 let server: RunningServer
+const TOKEN = 'test-token-0123456789abcdef'
+const AUTH = { authorization: `Bearer ${TOKEN}` }
 
 interface Reply {
   status: number
@@ -17,10 +20,10 @@ interface Reply {
   headers: Record<string, string | string[] | undefined>
 }
 
-function http(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function http(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string; anonymous?: boolean } = {}): Promise<Reply> {
   const url = new URL(path, server.url)
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
+    const req = request(url, { agent: false, method: opts.method ?? 'GET', headers: { ...(opts.anonymous ? {} : AUTH), ...opts.headers } }, (res) => {
       let body = ''
       res.on('data', (c: Buffer) => (body += c.toString()))
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
@@ -38,7 +41,7 @@ beforeAll(async () => {
   mkdirSync(staticDir)
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>α</title>')
   service = new WorkbenchService({ dbPath: home.db, cacheDir: join(home.home, 'datasets'), workers: 1 })
-  server = await serve({ service, staticDir, port: 0 })
+  server = await serve({ service, staticDir, port: 0, token: TOKEN })
   service.start()
 })
 
@@ -48,7 +51,74 @@ afterAll(async () => {
   home.cleanup()
 })
 
+/** The status line of the answer to raw request bytes (what http.request cannot send). */
+function rawStatus(bytes: string): Promise<string> {
+  const port = Number(new URL(server.url).port)
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    let got = ''
+    socket.on('data', (c: Buffer) => {
+      got += c.toString('latin1')
+      if (got.includes('\r\n')) {
+        socket.destroy()
+        resolve(got.slice(0, got.indexOf('\r\n')))
+      }
+    })
+    socket.on('close', () => resolve(got))
+    socket.write(bytes)
+  })
+}
+
 describe('browser-mode server', () => {
+  it('answers malformed paths and request targets with 400 and keeps serving', async () => {
+    const host = new URL(server.url).host
+    for (const path of ['/%E0%A4%A', '/%', '/%zz', '/assets/%ff', '/api/%ff']) {
+      expect(await rawStatus(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TOKEN}\r\n\r\n`), path).toMatch(/^HTTP\/1\.1 400 /)
+    }
+    expect(await rawStatus(`GET http://[::1 HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /)
+    expect(await rawStatus(`GET http://evil.example/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /)
+    expect(await rawStatus(`GET http://${host}/ HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 401 /)
+    expect(await rawStatus(`CONNECT ${host} HTTP/1.1\r\nHost: ${host}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 405 /)
+    expect((await call('listSweeps', [])).status).toBe(200)
+  })
+
+  it('lets in only requests with the token or its session cookie', async () => {
+    const anonymous = await http('/api/listSweeps', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]', anonymous: true })
+    expect(anonymous.status).toBe(401)
+    expect(JSON.parse(anonymous.body).error).toMatch(/token/)
+    expect((await http('/api/events', { anonymous: true })).status).toBe(401)
+    expect((await call('listSweeps', [], { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401)
+    // The page itself says how to get in; the app's static files are not secret.
+    const page = await http('/', { anonymous: true })
+    expect(page.status).toBe(401)
+    expect(page.body).toMatch(/Token needed/)
+    expect((await http('/?token=wrong', { anonymous: true })).status).toBe(401)
+
+    // First load with the token: a session cookie and a redirect to the clean URL.
+    const login = await http(`/?token=${TOKEN}`, { anonymous: true })
+    expect(login.status).toBe(303)
+    expect(login.headers.location).toBe('/')
+    const setCookie = String(login.headers['set-cookie'])
+    expect(setCookie).toMatch(/HttpOnly/)
+    expect(setCookie).toMatch(/SameSite=Strict/)
+    expect(setCookie).not.toContain(TOKEN)
+    const cookie = setCookie.split(';')[0]
+    expect((await http('/', { anonymous: true, headers: { cookie } })).status).toBe(200)
+    const withCookie = await http('/api/listSweeps', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: '[]', anonymous: true })
+    expect(withCookie.status).toBe(200)
+    const forged = await http('/api/listSweeps', { method: 'POST', headers: { 'content-type': 'application/json', cookie: `${cookie}x` }, body: '[]', anonymous: true })
+    expect(forged.status).toBe(401)
+  })
+
+  it('serve refuses a weak --token and --token with --no-auth', () => {
+    const weak = runCli(['serve', '--port', '0', '--db', join(home.home, 'x.db'), '--token', 'short'], home.home)
+    expect(weak.status).toBe(2)
+    expect(weak.stderr).toMatch(/--token must be 16 to 256/)
+    const both = runCli(['serve', '--port', '0', '--db', join(home.home, 'x.db'), '--token', TOKEN, '--no-auth'], home.home)
+    expect(both.status).toBe(2)
+    expect(both.stderr).toMatch(/not both/)
+  })
+
   it('serves the UI on 127.0.0.1 and nothing outside its folder', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
     const index = await http('/')
@@ -83,7 +153,7 @@ describe('browser-mode server', () => {
 
   it('queues a sweep, streams its live progress as events, and answers statistics when done', async () => {
     const events: WorkbenchEvent[] = []
-    const stream = await fetch(new URL('/api/events', server.url))
+    const stream = await fetch(new URL('/api/events', server.url), { headers: AUTH })
     const reader = stream.body!.getReader()
     const decoder = new TextDecoder()
     let buffer = ''
