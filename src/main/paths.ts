@@ -37,6 +37,16 @@ export function projectRoot(): string {
   throw new Error(`cannot find the project root above ${fileURLToPath(import.meta.url)}`)
 }
 
+/**
+ * The on-disk twin of a path inside an asar archive. electron-builder keeps
+ * the files `asarUnpack` names in app.asar.unpacked beside app.asar; native
+ * code (.node files) must be loaded from there. Paths outside an archive are
+ * returned unchanged.
+ */
+export function unpackedPath(p: string): string {
+  return p.replace(/([\\/])app\.asar(?=[\\/]|$)/, '$1app.asar.unpacked')
+}
+
 export function resourcePath(...parts: string[]): string {
   return join(projectRoot(), 'resources', ...parts)
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
 import { StoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, newerVersionError } from './schema'
+import { sqliteNativeBinding } from './sqlite-binding'
 
 export interface OpenOptions {
   /** Open without writing anything; the file must exist at the current schema version. */
@@ -10,6 +11,8 @@ export interface OpenOptions {
   create?: boolean
   /** How long a write waits for another connection's lock. Default 15 s. */
   busyTimeoutMs?: number
+  /** better-sqlite3's addon file. Default: the Electron-ABI build under Electron, better-sqlite3's own build under Node. */
+  nativeBinding?: string
 }
 
 function sqliteCode(e: unknown): string | undefined {
@@ -50,7 +53,8 @@ export function openConnection(path: string, opts: OpenOptions = {}): Database.D
   }
   let db: Database.Database
   try {
-    db = new Database(path, { readonly, fileMustExist: !create, timeout: opts.busyTimeoutMs ?? 15_000 })
+    const nativeBinding = opts.nativeBinding ?? sqliteNativeBinding()
+    db = new Database(path, { readonly, fileMustExist: !create, timeout: opts.busyTimeoutMs ?? 15_000, ...(nativeBinding ? { nativeBinding } : {}) })
   } catch (e) {
     throw new StoreError(`cannot open database ${path}: ${(e as Error).message}`)
   }
