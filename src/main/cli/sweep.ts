@@ -10,7 +10,8 @@ import { ProgressBar } from './progress'
 
 export const SWEEP_HELP = `sweep (--preset paper|original-code | --spec FILE | --resume) [options]
   Queues a sweep and trains it on all cores with a live progress bar. Ctrl-C
-  stops cleanly; \`sweep --resume\` continues (interrupted runs restart).
+  stops cleanly; \`sweep --resume\` continues (interrupted runs go on from their last
+  checkpoint, stored with every chunk of 64 steps).
   --datasets a,b     datasets to run on (overrides the spec's)
   --name NAME        the sweep's name
   --workers N        training threads (default: ${cpus().length}, the number of cores)
@@ -83,7 +84,7 @@ async function runQueue(
   if (opts.sweepId !== undefined && !store.getSweep(opts.sweepId)) throw new CliError(`no sweep #${opts.sweepId} in the database`)
   const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId })
   const reset = runner.start()
-  if (reset.length) console.error(`restarting ${reset.length} run(s) interrupted earlier: ${reset.join(', ')}`)
+  if (reset.length) console.error(`resuming ${reset.length} run(s) interrupted earlier from their last checkpoint: ${reset.join(', ')}`)
   const bar = new ProgressBar('sweep')
   let finished = 0
   let failed = 0
@@ -121,7 +122,7 @@ async function runQueue(
     if (interrupted) return
     interrupted = true
     bar.finish()
-    console.error('stopping: running runs go back to the queue…')
+    console.error('stopping: running runs go back to the queue at their last checkpoint…')
     onStopSignal()
   }
   process.on('SIGINT', onSigint)

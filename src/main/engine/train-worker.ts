@@ -4,6 +4,7 @@ import { chooseEngine, createEngine, type EngineChoice } from './select'
 import { stepsPerEpoch, trainRun } from './trainer'
 import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol'
 import type { TrainConfig } from '../../shared/config'
+import type { TrainCheckpoint } from './trainer'
 
 /**
  * A training worker thread: trains the runs it is sent one after another,
@@ -41,7 +42,7 @@ function engineChoice(config: TrainConfig): Promise<EngineChoice> {
   return p
 }
 
-async function train(runId: number, config: TrainConfig): Promise<void> {
+async function train(runId: number, config: TrainConfig, resume?: TrainCheckpoint): Promise<void> {
   const ds = await dataset(config.dataset)
   const key = `${ds.hash}/${config.subsample}/${config.seeds.subsample}`
   if (lastSubsample?.key !== key) lastSubsample = { key, set: subsample(ds.train, config.subsample, config.seeds.subsample) }
@@ -58,13 +59,21 @@ async function train(runId: number, config: TrainConfig): Promise<void> {
       datasetHash: ds.hash,
       trainCount: trainSet.count,
       testCount: ds.test.count,
-      totalSteps: stepsPerEpoch(trainSet.count, config.batchSize) * config.epochs
+      totalSteps: stepsPerEpoch(trainSet.count, config.batchSize) * config.epochs,
+      resumedAt: resume?.step ?? 0
     })
-    const outcome = trainRun(config, trainSet, ds.test, engine, {
-      onChunk: (chunk, totalSteps) => send({ type: 'chunk', runId, chunk, totalSteps }),
-      onEpoch: (metrics) => send({ type: 'epoch', runId, metrics }),
-      shouldStop: () => Atomics.load(cancel, 0) === runId
-    })
+    const outcome = trainRun(
+      config,
+      trainSet,
+      ds.test,
+      engine,
+      {
+        onChunk: (chunk, totalSteps, checkpoint) => send({ type: 'chunk', runId, chunk, totalSteps, checkpoint }),
+        onEpoch: (metrics, checkpoint) => send({ type: 'epoch', runId, metrics, checkpoint }),
+        shouldStop: () => Atomics.load(cancel, 0) === runId
+      },
+      resume
+    )
     send({ type: 'done', runId, outcome })
   } finally {
     engine.dispose()
@@ -79,7 +88,7 @@ port.on('message', (msg: ToWorker) => {
     return
   }
   queue = queue.then(() =>
-    train(msg.runId, msg.config).catch((err: unknown) =>
+    train(msg.runId, msg.config, msg.resume).catch((err: unknown) =>
       send({ type: 'error', runId: msg.runId, message: err instanceof Error ? err.message : String(err) })
     )
   )

@@ -2,6 +2,7 @@ import type { TrainConfig } from '../../shared/config'
 import { alphaCount } from '../../shared/network'
 import { epochOrder, initialParams } from './init'
 import type { ImageSet, StepEngine } from './types'
+import type { Params } from '../../shared/network'
 
 /** Steps per native/TF.js call: small enough for smooth progress and prompt cancellation. */
 export const CHUNK_STEPS = 64
@@ -25,10 +26,38 @@ export interface HistoryChunk {
   losses: Float32Array
 }
 
+/**
+ * Where a run stands between two chunks: everything the loop needs to go on
+ * exactly as if it had never stopped. The data order needs no PRNG state of
+ * its own: each epoch's permutation is drawn afresh from (order seed, epoch),
+ * so (epoch, batch) is its whole state; the weight and α draws happen once, at
+ * step 0, and their result is `params`.
+ */
+export interface TrainCheckpoint {
+  /** Steps done (= the last recorded step when the checkpoint is written with a chunk). */
+  step: number
+  /** Epoch in progress (0-based) and the next batch in it; batch = steps per epoch means "evaluate next". */
+  epoch: number
+  batch: number
+  /** Sum of this epoch's batch losses so far, in the float64 the loop adds them in. */
+  lossSum: number
+  params: Params
+}
+
+/** Engines whose optimiser carries state between steps (momentum) cannot be checkpointed from parameters alone. */
+export function canCheckpoint(config: Pick<TrainConfig, 'momentum'>): boolean {
+  return config.momentum === 0
+}
+
 export interface TrainCallbacks {
-  /** After every chunk of steps, with the recorded rows (every `recordEvery`-th step and the last). */
-  onChunk?(chunk: HistoryChunk, totalSteps: number): void
-  onEpoch?(metrics: EpochMetrics): void
+  /**
+   * After every chunk of steps, with the recorded rows (every `recordEvery`-th
+   * step and the last) and, when the config can be checkpointed, the state
+   * after the chunk, to be stored with the rows.
+   */
+  onChunk?(chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
+  /** After every epoch's evaluation, with the state at the start of the next epoch. */
+  onEpoch?(metrics: EpochMetrics, checkpoint?: TrainCheckpoint): void
   /** Polled between chunks; returning true stops the run (outcome.cancelled). */
   shouldStop?(): boolean
 }
@@ -52,25 +81,37 @@ export function stepsPerEpoch(trainCount: number, batchSize: number): number {
  * this decides the data order, chunking, recording and evaluation, so a run's
  * history depends only on its config (and the engine's float arithmetic).
  */
-export function trainRun(config: TrainConfig, train: ImageSet, test: ImageSet, engine: StepEngine, cb: TrainCallbacks = {}): TrainOutcome {
+export function trainRun(
+  config: TrainConfig,
+  train: ImageSet,
+  test: ImageSet,
+  engine: StepEngine,
+  cb: TrainCallbacks = {},
+  resume?: TrainCheckpoint
+): TrainOutcome {
   const nAlpha = alphaCount(config.network)
-  const params = initialParams(config)
-  engine.setParams(params)
-  engine.setTrainData(train)
+  const initial = initialParams(config)
   const perEpoch = stepsPerEpoch(train.count, config.batchSize)
   const totalSteps = perEpoch * config.epochs
+  if (resume) checkResume(resume, perEpoch, totalSteps)
+  engine.setParams(resume ? resume.params : initial)
+  engine.setTrainData(train)
+  const checkpoints = canCheckpoint(config)
   const alphaBuf = new Float32Array(CHUNK_STEPS * nAlpha)
   const lossBuf = new Float32Array(CHUNK_STEPS)
   const epochs: EpochMetrics[] = []
-  let step = 0
+  let step = resume?.step ?? 0
   let cancelled = false
-  let lastAlpha = Array.from(params.alpha)
+  let lastAlpha = Array.from(resume ? resume.params.alpha : initial.alpha)
   const started = performance.now()
+  const snapshot = (epoch: number, batch: number, lossSum: number): TrainCheckpoint | undefined =>
+    checkpoints ? { step, epoch, batch, lossSum, params: engine.getParams() } : undefined
 
-  for (let epoch = 0; epoch < config.epochs && !cancelled; epoch++) {
+  for (let epoch = resume?.epoch ?? 0; epoch < config.epochs && !cancelled; epoch++) {
     const order = epochOrder(train.count, config.seeds.order, epoch)
-    let lossSum = 0
-    for (let batch = 0; batch < perEpoch; ) {
+    const resuming = resume !== undefined && epoch === resume.epoch
+    let lossSum = resuming ? resume.lossSum : 0
+    for (let batch = resuming ? resume.batch : 0; batch < perEpoch; ) {
       if (cb.shouldStop?.()) {
         cancelled = true
         break
@@ -79,24 +120,41 @@ export function trainRun(config: TrainConfig, train: ImageSet, test: ImageSet, e
       engine.trainSteps(order, config.batchSize, batch, count, alphaBuf, lossBuf)
       for (let k = 0; k < count; k++) lossSum += lossBuf[k]
       lastAlpha = Array.from(alphaBuf.subarray((count - 1) * nAlpha, count * nAlpha))
-      cb.onChunk?.(recorded(step, count, epoch, alphaBuf, lossBuf, nAlpha, config.recordEvery, totalSteps), totalSteps)
+      const rows = recorded(step, count, epoch, alphaBuf, lossBuf, nAlpha, config.recordEvery, totalSteps)
       step += count
       batch += count
+      cb.onChunk?.(rows, totalSteps, snapshot(epoch, batch, lossSum))
     }
     if (cancelled) break
     const evalResult = engine.evaluate(test)
     const metrics = { epoch, trainLoss: lossSum / perEpoch, testLoss: evalResult.loss, testAccuracy: evalResult.accuracy }
     epochs.push(metrics)
-    cb.onEpoch?.(metrics)
+    cb.onEpoch?.(metrics, snapshot(epoch + 1, 0, 0))
   }
   return {
-    alphaInit: Array.from(params.alpha),
+    alphaInit: Array.from(initial.alpha),
     finalAlpha: lastAlpha,
     epochs,
     steps: step,
     totalSteps,
     cancelled,
     trainMs: performance.now() - started
+  }
+}
+
+function checkResume(cp: TrainCheckpoint, perEpoch: number, totalSteps: number): void {
+  const ok =
+    Number.isInteger(cp.epoch) &&
+    Number.isInteger(cp.batch) &&
+    cp.batch >= 0 &&
+    cp.batch <= perEpoch &&
+    cp.step === cp.epoch * perEpoch + cp.batch &&
+    cp.step <= totalSteps &&
+    Number.isFinite(cp.lossSum)
+  if (!ok) {
+    throw new Error(
+      `checkpoint at step ${cp.step} (epoch ${cp.epoch}, batch ${cp.batch}) does not fit this run (${perEpoch} steps an epoch, ${totalSteps} in all)`
+    )
   }
 }
 

@@ -3,13 +3,13 @@ import type { TrainConfig } from '../../shared/config'
 import { startWorker } from '../worker-entry'
 import type { EnginePreference } from './select'
 import type { TfjsBackendName } from './tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainOutcome } from './trainer'
+import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from './trainer'
 import type { FromWorker, RunStartInfo, ToWorker, TrainWorkerData } from './worker-protocol'
 
 export interface RunHandlers {
   onStarted?(info: RunStartInfo): void
-  onChunk?(chunk: HistoryChunk, totalSteps: number): void
-  onEpoch?(metrics: EpochMetrics): void
+  onChunk?(chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
+  onEpoch?(metrics: EpochMetrics, checkpoint?: TrainCheckpoint): void
 }
 
 export interface TrainWorkerOptions {
@@ -60,10 +60,10 @@ export class TrainWorker {
         p.handlers.onStarted?.(msg)
         break
       case 'chunk':
-        p.handlers.onChunk?.(msg.chunk, msg.totalSteps)
+        p.handlers.onChunk?.(msg.chunk, msg.totalSteps, msg.checkpoint)
         break
       case 'epoch':
-        p.handlers.onEpoch?.(msg.metrics)
+        p.handlers.onEpoch?.(msg.metrics, msg.checkpoint)
         break
       case 'done':
         this.pending.delete(msg.runId)
@@ -85,14 +85,15 @@ export class TrainWorker {
     return this.pending.size > 0
   }
 
-  run(runId: number, config: TrainConfig, handlers: RunHandlers = {}): Promise<TrainOutcome> {
+  /** Trains a run from step 0, or from `resume` (a checkpoint stored earlier). */
+  run(runId: number, config: TrainConfig, handlers: RunHandlers = {}, resume?: TrainCheckpoint): Promise<TrainOutcome> {
     if (this.exited) return Promise.reject(new Error('training worker has exited'))
     if (this.pending.has(runId)) return Promise.reject(new Error(`run ${runId} is already training`))
     // A run cancelled earlier (pause, Ctrl-C) and now trained again must not see its old cancel request.
     Atomics.compareExchange(new Int32Array(this.cancelFlag), 0, runId, -1)
     return new Promise<TrainOutcome>((resolve, reject) => {
       this.pending.set(runId, { handlers, resolve, reject })
-      this.post({ type: 'train', runId, config })
+      this.post({ type: 'train', runId, config, resume })
     })
   }
 

@@ -1,7 +1,7 @@
 import type { TrainConfig } from '../../shared/config'
 import type { EnginePreference } from './select'
 import type { TfjsBackendName } from './tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainOutcome } from './trainer'
+import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from './trainer'
 import type { EngineKind } from './types'
 
 export interface TrainWorkerData {
@@ -20,13 +20,16 @@ export interface RunStartInfo {
   trainCount: number
   testCount: number
   totalSteps: number
+  /** The step it continues from (a checkpoint's); absent or 0 = from the start. */
+  resumedAt?: number
 }
 
-export type ToWorker = { type: 'train'; runId: number; config: TrainConfig } | { type: 'close' }
+/** `resume`: continue from this checkpoint instead of step 0. */
+export type ToWorker = { type: 'train'; runId: number; config: TrainConfig; resume?: TrainCheckpoint } | { type: 'close' }
 
 export type FromWorker =
   | ({ type: 'started'; runId: number } & RunStartInfo)
-  | { type: 'chunk'; runId: number; chunk: HistoryChunk; totalSteps: number }
-  | { type: 'epoch'; runId: number; metrics: EpochMetrics }
+  | { type: 'chunk'; runId: number; chunk: HistoryChunk; totalSteps: number; checkpoint?: TrainCheckpoint }
+  | { type: 'epoch'; runId: number; metrics: EpochMetrics; checkpoint?: TrainCheckpoint }
   | { type: 'done'; runId: number; outcome: TrainOutcome }
   | { type: 'error'; runId: number; message: string }

@@ -2,6 +2,8 @@
 import { hostname } from 'node:os'
 import type { EngineInfo, EpochMetrics, HistoryChunk, RunDetail, RunResult } from '../../shared/results'
 import { StoreError } from './errors'
+import type { TrainCheckpoint } from '../engine/trainer'
+import { deleteCheckpoint, putCheckpoint, rewindToCheckpoint } from './checkpoints'
 import { appendChunk, deleteHistory, insertEpochMetrics } from './history'
 import { checkAlphaVector } from './run-insert'
 import { getRun } from './run-queries'
@@ -62,7 +64,8 @@ export function claimNextRun(
     const owner = opts.owner ?? THIS_PROCESS
     sql
       .stmt(
-        `UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL, steps_done = 0,
+        `UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL,
+           steps_done = COALESCE((SELECT step FROM run_checkpoints WHERE run_id = runs.id), 0),
            attempts = attempts + 1, owner_host = ?, owner_pid = ?, engine_json = COALESCE(?, engine_json)
          WHERE id = ?`
       )
@@ -72,15 +75,20 @@ export function claimNextRun(
   })
 }
 
-/** Appends α records to a running run, in one transaction. */
-export function appendHistory(sql: Sql, runId: number, chunk: HistoryChunk): void {
-  sql.write(() => appendChunk(sql, runId, requireRunning(sql, runId).alpha_count, chunk))
+/** Appends α records to a running run, with the checkpoint after them (if any), in one transaction. */
+export function appendHistory(sql: Sql, runId: number, chunk: HistoryChunk, checkpoint?: TrainCheckpoint): void {
+  sql.write(() => {
+    appendChunk(sql, runId, requireRunning(sql, runId).alpha_count, chunk)
+    if (checkpoint) putCheckpoint(sql, runId, checkpoint)
+  })
 }
 
-export function addEpochMetrics(sql: Sql, runId: number, rows: readonly EpochMetrics[]): void {
+/** Stores epoch metrics, with the checkpoint at the start of the next epoch (if any), in one transaction. */
+export function addEpochMetrics(sql: Sql, runId: number, rows: readonly EpochMetrics[], checkpoint?: TrainCheckpoint): void {
   sql.write(() => {
     requireRunning(sql, runId)
     insertEpochMetrics(sql, runId, rows)
+    if (checkpoint) putCheckpoint(sql, runId, checkpoint)
   })
 }
 
@@ -95,6 +103,7 @@ export function restartRun(sql: Sql, runId: number): void {
   sql.write(() => {
     requireRunning(sql, runId)
     deleteHistory(sql, runId)
+    deleteCheckpoint(sql, runId)
     sql.stmt('UPDATE runs SET steps_done = 0 WHERE id = ?').run(runId)
   })
 }
@@ -132,6 +141,7 @@ export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?
          WHERE id = ?`
       )
       .run(sql.now(), JSON.stringify(result.finalAlpha), acc, json(result.engine), result.worker ?? null, runId)
+    deleteCheckpoint(sql, runId)
     settleSweep(sql, run.sweep_id)
   })
 }
@@ -164,17 +174,22 @@ export function cancelRun(sql: Sql, runId: number): void {
   })
 }
 
+/** Back to the queue, cut back to its checkpoint (or to nothing when it has none). */
 function requeue(sql: Sql, runId: number): void {
-  deleteHistory(sql, runId)
+  const at = rewindToCheckpoint(sql, runId)
   sql
     .stmt(
-      `UPDATE runs SET status = 'queued', started_at = NULL, finished_at = NULL, steps_done = 0,
+      `UPDATE runs SET status = 'queued', started_at = NULL, finished_at = NULL, steps_done = ?,
          owner_host = NULL, owner_pid = NULL WHERE id = ?`
     )
-    .run(runId)
+    .run(at ?? 0, runId)
 }
 
-/** Puts a running run back in the queue and drops its partial history (a clean stop, e.g. Ctrl-C). */
+/**
+ * Puts a running run back in the queue (pause, Ctrl-C, quit). It keeps its
+ * history up to its checkpoint and continues from there; without one (e.g.
+ * momentum > 0) its partial history is dropped and it starts over.
+ */
 export function requeueRun(sql: Sql, runId: number): void {
   sql.write(() => {
     requireRunning(sql, runId)
@@ -203,8 +218,9 @@ export interface ResetOptions {
 }
 
 /**
- * Runs left 'running' by a process that died: their partial history and
- * metrics are deleted and they go back to queued, all in one transaction.
+ * Runs left 'running' by a process that died go back to queued, cut back to
+ * their last checkpoint (which was stored with their last chunk), or to
+ * nothing when they have none, all in one transaction.
  * Runs owned by a live process (another CLI, the app) are left alone unless
  * `all`. Returns the ids reset.
  */

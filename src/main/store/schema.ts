@@ -99,8 +99,66 @@ CREATE TABLE epoch_metrics (
 /** Which worker trained each run ("host/pid" of a cluster worker, "local@host" for this machine's threads). */
 const V2_RUN_WORKER = `ALTER TABLE runs ADD COLUMN worker TEXT;`
 
-/** migrations[i] takes the schema from version i to i + 1. */
-const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [(db) => db.exec(V1), (db) => db.exec(V2_RUN_WORKER)]
+/**
+ * Where each running run stands, so pause, Ctrl-C, quitting and even a crash
+ * lose at most the steps since the last stored chunk: written in the same
+ * transaction as each chunk of history (and each epoch's metrics), one row a
+ * run, replaced each time. `params` is the network's parameters as one float32
+ * BLOB in the canonical order (conv kernels, conv biases, dense kernel, dense
+ * bias, α), split by `layout_json` (the arrays' lengths). The data order needs
+ * no PRNG state: each epoch's permutation is drawn from (order seed, epoch),
+ * so `epoch` and `batch` are its state.
+ */
+const V3_CHECKPOINTS = `
+CREATE TABLE run_checkpoints (
+  run_id      INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  step        INTEGER NOT NULL CHECK (step >= 0),
+  epoch       INTEGER NOT NULL CHECK (epoch >= 0),
+  batch       INTEGER NOT NULL CHECK (batch >= 0),
+  loss_sum    REAL NOT NULL,
+  layout_json TEXT NOT NULL,
+  params      BLOB NOT NULL,
+  rng_json    TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+`
+
+/**
+ * Rebuilds a table with \`id INTEGER PRIMARY KEY AUTOINCREMENT\`, so a deleted
+ * row's id is never handed out again (old links and exported CSVs keep
+ * pointing nowhere rather than at another run). SQLite cannot add
+ * AUTOINCREMENT in place; this is its documented rebuild (foreign keys are off
+ * for the migration, checked before commit). The new table's SQL is the
+ * current one, so columns added by earlier migrations are kept.
+ */
+function withAutoincrement(db: Database.Database, table: string): void {
+  const row = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined
+  if (!row) throw new StoreError(`cannot migrate: table ${table} is missing`)
+  if (/AUTOINCREMENT/i.test(row.sql)) return
+  const pk = /\bid\s+INTEGER\s+PRIMARY\s+KEY\b/i
+  if (!pk.test(row.sql)) throw new StoreError(`cannot migrate: ${table}.id is not an INTEGER PRIMARY KEY`)
+  const tmp = `${table}_autoinc`
+  const created = row.sql.replace(pk, 'id INTEGER PRIMARY KEY AUTOINCREMENT').replace(/^CREATE TABLE\s+("?)\w+\1/i, `CREATE TABLE ${tmp}`)
+  const indexes = db
+    .prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+    .all(table) as { sql: string }[]
+  db.exec(created)
+  db.exec(`INSERT INTO ${tmp} SELECT * FROM ${table}`)
+  db.exec(`DROP TABLE ${table}`)
+  db.exec(`ALTER TABLE ${tmp} RENAME TO ${table}`)
+  for (const ix of indexes) db.exec(ix.sql)
+}
+
+/** migrations[i] takes the schema from version i to i + 1. Append only. */
+const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
+  (db) => db.exec(V1),
+  (db) => db.exec(V2_RUN_WORKER),
+  (db) => db.exec(V3_CHECKPOINTS),
+  (db) => {
+    withAutoincrement(db, 'sweeps')
+    withAutoincrement(db, 'runs')
+  }
+]
 
 /** The schema version this build writes and understands. */
 export const SCHEMA_VERSION = MIGRATIONS.length
@@ -114,12 +172,27 @@ export function newerVersionError(path: string, fileVersion: number): StoreError
 
 /** Brings the file up to SCHEMA_VERSION; the caller has refused newer files already. */
 export function migrate(db: Database.Database): void {
-  // IMMEDIATE: two processes opening a fresh file at once must not both migrate.
-  db.transaction(() => {
-    const from = db.pragma('user_version', { simple: true }) as number
-    if (from > SCHEMA_VERSION) throw newerVersionError(db.name, from)
-    if (from === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
-    for (let v = from; v < SCHEMA_VERSION; v++) MIGRATIONS[v](db)
-    if (from !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`)
-  }).immediate()
+  const from0 = db.pragma('user_version', { simple: true }) as number
+  if (from0 >= SCHEMA_VERSION) {
+    if (from0 > SCHEMA_VERSION) throw newerVersionError(db.name, from0)
+    return
+  }
+  // Table rebuilds must not cascade: foreign keys are off during the
+  // migration (the pragma is a no-op inside a transaction) and checked before it commits.
+  const fk = db.pragma('foreign_keys', { simple: true }) as number
+  db.pragma('foreign_keys = OFF')
+  try {
+    // IMMEDIATE: two processes opening a fresh file at once must not both migrate.
+    db.transaction(() => {
+      const from = db.pragma('user_version', { simple: true }) as number
+      if (from > SCHEMA_VERSION) throw newerVersionError(db.name, from)
+      if (from === 0) db.pragma(`application_id = ${APPLICATION_ID}`)
+      for (let v = from; v < SCHEMA_VERSION; v++) MIGRATIONS[v](db)
+      const broken = db.pragma('foreign_key_check') as unknown[]
+      if (broken.length > 0) throw new StoreError(`migration left ${broken.length} broken foreign key(s); the file was left unchanged`)
+      if (from !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`)
+    }).immediate()
+  } finally {
+    if (fk) db.pragma('foreign_keys = ON')
+  }
 }

@@ -18,6 +18,8 @@ import type {
   SweepProgress,
   SweepRow
 } from '../../shared/results'
+import type { TrainCheckpoint } from '../engine/trainer'
+import { getCheckpoint } from './checkpoints'
 import { createDataset, ensureDataset, getDatasetByName, listDatasets } from './datasets'
 import { getAlphaHistory, getEpochMetrics } from './history'
 import { openConnection, type OpenOptions } from './open'
@@ -93,11 +95,15 @@ export class Store {
   claimNextRun(opts?: { sweepId?: number; owner?: runs.RunOwner; engine?: EngineInfo }): RunDetail | null {
     return runs.claimNextRun(this.sql, opts)
   }
-  appendHistory(runId: number, chunk: HistoryChunk): void {
-    runs.appendHistory(this.sql, runId, chunk)
+  appendHistory(runId: number, chunk: HistoryChunk, checkpoint?: TrainCheckpoint): void {
+    runs.appendHistory(this.sql, runId, chunk, checkpoint)
   }
-  addEpochMetrics(runId: number, rows: readonly EpochMetrics[]): void {
-    runs.addEpochMetrics(this.sql, runId, rows)
+  addEpochMetrics(runId: number, rows: readonly EpochMetrics[], checkpoint?: TrainCheckpoint): void {
+    runs.addEpochMetrics(this.sql, runId, rows, checkpoint)
+  }
+  /** Where a run stands, to resume it from; null when it has no checkpoint. */
+  getCheckpoint(runId: number): TrainCheckpoint | null {
+    return getCheckpoint(this.sql, runId)
   }
   finishRun(runId: number, result: RunResult, lastChunk?: HistoryChunk, full?: runs.FullHistory): void {
     runs.finishRun(this.sql, runId, result, lastChunk, full)

@@ -9,7 +9,7 @@ import { cpus, hostname } from 'node:os'
 import type { TrainConfig } from '../../shared/config'
 import type { EnginePreference } from '../engine/select'
 import type { TfjsBackendName } from '../engine/tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainOutcome } from '../engine/trainer'
+import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
 import { TrainWorker } from '../engine/worker-client'
 import type { RunStartInfo } from '../engine/worker-protocol'
 
@@ -18,13 +18,19 @@ export interface ExecRun {
   id: number
   sweepId: number
   config: TrainConfig
+  /**
+   * Where the run stopped last time (pause, Ctrl-C, a crash): continue from
+   * here; the store holds its history up to this step. An executor that cannot
+   * continue from it must call onRestart before delivering any chunk.
+   */
+  resume?: TrainCheckpoint
 }
 
 export interface ExecHandlers {
   onStarted?(info: RunStartInfo): void
   /** A chunk of history that continues what was delivered before for this run. */
-  onChunk?(chunk: HistoryChunk, totalSteps: number): void
-  onEpoch?(metrics: EpochMetrics): void
+  onChunk?(chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
+  onEpoch?(metrics: EpochMetrics, checkpoint?: TrainCheckpoint): void
   /** The run started over (e.g. a remote worker died and another took it): drop what was delivered. */
   onRestart?(): void
 }
@@ -88,7 +94,7 @@ export class LocalExecutor implements RunExecutor {
     if (!thread) throw new Error(`no idle training thread for run ${run.id} (all ${this.threads.length} busy)`)
     thread.runId = run.id
     try {
-      const outcome = await thread.worker.run(run.id, run.config, handlers)
+      const outcome = await thread.worker.run(run.id, run.config, handlers, run.resume)
       return { outcome, worker: this.worker }
     } finally {
       thread.runId = null

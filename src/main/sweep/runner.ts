@@ -3,7 +3,7 @@ import type { EngineInfo, RunDetail } from '../../shared/results'
 import type { Store } from '../store'
 import type { EnginePreference } from '../engine/select'
 import type { TfjsBackendName } from '../engine/tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainOutcome } from '../engine/trainer'
+import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
 import type { RunStartInfo } from '../engine/worker-protocol'
 import { versions } from '../versions'
 import { LocalExecutor, type Execution, type RunExecutor } from './executor'
@@ -122,23 +122,24 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
         this.engineInfo.set(run.id, { engine: info.engine, backend: info.backend, versions: stringVersions() })
         this.emit('run-started', run, info)
       },
-      onChunk: (chunk: HistoryChunk, totalSteps: number) => {
+      onChunk: (chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint) => {
         if (this.stopIntents.has(run.id)) return
-        store.appendHistory(run.id, chunk)
+        store.appendHistory(run.id, chunk, checkpoint)
         const step = chunk.steps.length ? chunk.steps[chunk.steps.length - 1] : 0
         this.emit('run-progress', { runId: run.id, sweepId: run.sweepId, step, totalSteps, chunk })
       },
-      onEpoch: (metrics: EpochMetrics) => {
+      onEpoch: (metrics: EpochMetrics, checkpoint?: TrainCheckpoint) => {
         if (this.stopIntents.has(run.id)) return
-        store.addEpochMetrics(run.id, [metrics])
+        store.addEpochMetrics(run.id, [metrics], checkpoint)
         this.emit('run-epoch', run.id, metrics)
       },
       onRestart: () => {
         if (!this.stopIntents.has(run.id)) store.restartRun(run.id)
       }
     }
+    const resume = store.getCheckpoint(run.id) ?? undefined
     this.executor
-      .execute({ id: run.id, sweepId: run.sweepId, config: run.config }, handlers)
+      .execute({ id: run.id, sweepId: run.sweepId, config: run.config, resume }, handlers)
       .then((execution) => this.finish(run, execution))
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err)
@@ -180,7 +181,7 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
     }
   }
 
-  /** Pauses a sweep: its queued runs wait, its running runs stop and go back to the queue. */
+  /** Pauses a sweep: its queued runs wait, its running runs stop at their checkpoint and go back to the queue. */
   pauseSweep(sweepId: number): void {
     this.opts.store.pauseSweep(sweepId)
     this.stopRuns((r) => r.sweepId === sweepId, 'requeue')
@@ -204,8 +205,8 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
 
   /**
    * Stops cleanly (Ctrl-C, app quit): running runs stop at their next chunk
-   * and go back to the queue with their partial history removed, so a later
-   * start trains them again from the beginning.
+   * and go back to the queue at their last checkpoint (stored with their last
+   * chunk), so a later start continues them from there.
    */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
