@@ -8,6 +8,7 @@ import { PAPER_NETWORK } from '../../shared/network'
 import { versions } from '../versions'
 import { defaultDatasetCacheDir, defaultDbPath } from '../paths'
 import { parseCommand } from './args'
+import { describeSqliteBuilds, type SqliteBuilds } from '../store/sqlite-binding'
 
 export const DOCTOR_HELP = `doctor [--json]
   Reports the engines and TF.js backend this machine uses (and why the others
@@ -37,9 +38,10 @@ export async function doctor(argv: string[]): Promise<number> {
     checks.push({ engine: `native/${native.isa}`, results: nativeResults, ok: nativeResults.every((r) => r.ok) })
   }
   const ok = checks.every((c) => c.ok)
+  const sqlite = describeSqliteBuilds({ electron: v.electron, betterSqlite3: v.betterSqlite3 })
 
   if (values.json) {
-    console.log(JSON.stringify({ ok, versions: v, tfjs, native, training: choice, db: defaultDbPath(), cacheDir, datasets, checks }, null, 2))
+    console.log(JSON.stringify({ ok, versions: v, tfjs, native, training: choice, sqlite, db: defaultDbPath(), cacheDir, datasets, checks }, null, 2))
     return ok ? 0 : 1
   }
   const line = (k: string, val: string): void => console.log(`  ${k.padEnd(16)} ${val}`)
@@ -63,6 +65,7 @@ export async function doctor(argv: string[]): Promise<number> {
   line('native kernel', native.ok ? `${native.isa}` : `unavailable: ${native.reason}`)
   line('training engine', `${choice.kind}/${choice.backend} for the paper's network${choice.notes.length ? ` (${choice.notes.join('; ')})` : ''}`)
   line('better-sqlite3', v.betterSqlite3 ?? 'missing')
+  for (const l of sqliteLines(sqlite, v.electronBinary)) line('', l)
   line('database', defaultDbPath())
   line('dataset cache', cacheDir)
   for (const d of datasets) line('', `${d.name}: ${d.cached ? `cached (${((d.bytes ?? 0) / 1e6).toFixed(1)} MB)` : 'not cached yet (built on first use)'}`)
@@ -74,4 +77,19 @@ export async function doctor(argv: string[]): Promise<number> {
   }
   console.log(ok ? 'doctor: all checks passed' : 'doctor: a known-answer check FAILED')
   return ok ? 0 : 1
+}
+
+/** Both better-sqlite3 builds, and which runtime loads which (better-sqlite3 is a V8 addon: one build per ABI). */
+export function sqliteLines(s: SqliteBuilds, electronBinary: boolean): string[] {
+  const node = s.node.path === null
+    ? 'Node build: better-sqlite3 is not installed'
+    : `Node build: ${s.node.exists ? (s.node.loads ? 'loads' : `does not load (${s.node.error ?? 'unknown error'})`) : 'missing'} — ${s.node.path}`
+  let electron: string
+  if (s.electron.exists) {
+    const b = s.electron.built
+    electron = `Electron build: ${b ? `for Electron ${b.electron} (${b.method}, ${b.platform}-${b.arch})` : 'present, no build record'}${s.electron.stale ? `, STALE (${s.electron.stale}): run ${s.fix}` : ''} — ${s.electron.path}`
+  } else {
+    electron = `Electron build: missing — ${s.electron.path}; ${electronBinary ? `run ${s.fix}` : `made by ${s.fix} once Electron's binary is installed`}`
+  }
+  return [node, electron, `uses: CLI and serve → ${s.uses.cli} build; desktop app → ${s.uses.desktop} build`]
 }

@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// npm's postinstall step (also `npm run electron:sqlite`): builds better-sqlite3
+// for Electron's ABI into native-electron/better-sqlite3, a folder of the
+// project's own, so node_modules/better-sqlite3 keeps the Node build the CLI
+// and `serve` load. better-sqlite3 is a V8 addon, not Node-API: Electron's
+// main process cannot load the Node build.
+//
+// 1. Electron's binary absent (its download failed or was skipped): skip, one line.
+// 2. Up to date (same Electron, better-sqlite3, platform, arch): nothing to do.
+// 3. better-sqlite3's published prebuild for this Electron
+//    (prebuild-install --runtime electron --target <version>), else
+// 4. node-gyp against Electron's headers.
+// A failure never fails `npm install` (the CLI works without this build); the
+// desktop app then says what is missing and this command fixes it.
+import { spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+export const OUT_DIR = join('native-electron', 'better-sqlite3')
+export const ADDON = join('build', 'Release', 'better_sqlite3.node')
+export const FIX_COMMAND = 'npm run electron:sqlite'
+export const ELECTRON_HEADERS = 'https://electronjs.org/headers'
+const TAG = 'alpha-workbench:'
+
+/** What is installed: Electron (version, whether its binary is on disk), better-sqlite3, and the two build tools. */
+export function inspect(root) {
+  const require = createRequire(join(root, 'package.json'))
+  const version = (name) => {
+    try {
+      return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
+    } catch {
+      return null
+    }
+  }
+  const resolveFrom = (id, paths) => {
+    try {
+      return require.resolve(id, paths ? { paths } : undefined)
+    } catch {
+      return null
+    }
+  }
+  let binary
+  try {
+    // The electron package's main export is its binary's path; it throws when the download failed.
+    const path = require('electron')
+    binary = typeof path === 'string' && existsSync(path)
+  } catch {
+    binary = false
+  }
+  const electron = version('electron')
+  const sqliteVersion = version('better-sqlite3')
+  const sqliteDir = sqliteVersion ? dirname(require.resolve('better-sqlite3/package.json')) : null
+  return {
+    root,
+    platform: process.platform,
+    arch: process.arch,
+    electron: electron ? { version: electron, binary } : null,
+    betterSqlite3: sqliteDir ? { version: sqliteVersion, dir: sqliteDir } : null,
+    prebuildInstall: sqliteDir ? resolveFrom('prebuild-install/bin.js', [sqliteDir]) : null,
+    nodeGyp: [process.env.npm_config_node_gyp, resolveFrom('node-gyp/bin/node-gyp.js')].find((p) => p && existsSync(p)) ?? null,
+    force: false
+  }
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    return null
+  }
+}
+
+/** The real file system and processes; tests pass doubles. */
+export const realIo = {
+  exists: existsSync,
+  readJson,
+  writeJson: (path, value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`),
+  mkdir: (path) => mkdirSync(path, { recursive: true }),
+  remove: (path) => rmSync(path, { recursive: true, force: true }),
+  copy: (from, to) => cpSync(from, to, { recursive: true }),
+  run: (file, args, cwd) => {
+    const r = spawnSync(file, args, { cwd, stdio: 'inherit' })
+    return { ok: r.status === 0, detail: r.error ? r.error.message : `exit ${r.status}` }
+  },
+  log: (line) => console.log(line),
+  warn: (line) => console.warn(line)
+}
+
+/**
+ * Decides and does. `env` is what inspect() found, `io` the side effects.
+ * Returns what happened: 'skipped' | 'up-to-date' | 'prebuild' | 'node-gyp' | 'failed'.
+ */
+export function ensureElectronSqlite(env, io = realIo) {
+  if (!env.electron) {
+    io.log(`${TAG} Electron is not installed; no Electron build of better-sqlite3 needed (the CLI and \`npm run serve\` use the Node build)`)
+    return 'skipped'
+  }
+  if (!env.electron.binary) {
+    io.log(`${TAG} Electron's binary is absent (download failed or skipped): not building better-sqlite3 for Electron; \`${FIX_COMMAND}\` does once it is installed`)
+    return 'skipped'
+  }
+  if (!env.betterSqlite3) {
+    io.warn(`${TAG} better-sqlite3 is not installed: run \`npm install\``)
+    return 'failed'
+  }
+  const out = join(env.root, OUT_DIR)
+  const addon = join(out, ADDON)
+  const infoFile = join(out, 'build-info.json')
+  const target = { electron: env.electron.version, betterSqlite3: env.betterSqlite3.version, platform: env.platform, arch: env.arch }
+  const info = io.readJson(infoFile)
+  if (!env.force && info && io.exists(addon) && Object.entries(target).every(([k, v]) => info[k] === v)) {
+    io.log(`${TAG} better-sqlite3 for Electron ${target.electron} is up to date (${OUT_DIR})`)
+    return 'up-to-date'
+  }
+
+  // A staging copy of the package: prebuild-install and node-gyp work in the
+  // current folder, and must not touch node_modules/better-sqlite3.
+  io.remove(out)
+  io.mkdir(out)
+  io.copy(join(env.betterSqlite3.dir, 'package.json'), join(out, 'package.json'))
+  const attempts = []
+  const done = (method) => {
+    io.writeJson(infoFile, { ...target, method, builtAt: new Date().toISOString() })
+    io.log(`${TAG} better-sqlite3 ${target.betterSqlite3} built for Electron ${target.electron} (${method}) in ${OUT_DIR}`)
+    return method
+  }
+
+  if (env.prebuildInstall) {
+    const r = io.run(
+      process.execPath,
+      [env.prebuildInstall, '--runtime', 'electron', '--target', target.electron, '--arch', target.arch, '--platform', target.platform],
+      out
+    )
+    if (r.ok && io.exists(addon)) return done('prebuild')
+    attempts.push(`prebuild-install: ${r.ok ? `no ${ADDON}` : r.detail}`)
+  } else {
+    attempts.push('prebuild-install: not installed')
+  }
+
+  if (env.nodeGyp) {
+    for (const part of ['binding.gyp', 'src', 'deps']) io.copy(join(env.betterSqlite3.dir, part), join(out, part))
+    const r = io.run(
+      process.execPath,
+      [env.nodeGyp, 'rebuild', '--release', `--target=${target.electron}`, `--arch=${target.arch}`, '--runtime=electron', `--dist-url=${ELECTRON_HEADERS}`],
+      out
+    )
+    if (r.ok && io.exists(addon)) return done('node-gyp')
+    attempts.push(`node-gyp: ${r.ok ? `no ${ADDON}` : r.detail}`)
+  } else {
+    attempts.push('node-gyp: not found')
+  }
+
+  io.warn(
+    `${TAG} could not build better-sqlite3 for Electron ${target.electron} (${attempts.join('; ')}).\n` +
+      `The desktop app will say so when it starts; the CLI and \`npm run serve\` work. Retry with: ${FIX_COMMAND}`
+  )
+  return 'failed'
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+  const env = { ...inspect(root), force: process.argv.includes('--force') }
+  ensureElectronSqlite(env)
+}
