@@ -7,6 +7,7 @@ import { IMPORT_IDX_HELP, importIdxCommand } from './cli/import-idx'
 import { SWEEP_HELP, sweep } from './cli/sweep'
 import { RUNS_HELP, runs } from './cli/runs'
 import { STATS_HELP, stats } from './cli/stats'
+import { SURVIVAL_HELP, survival } from './cli/survival'
 import { EXPORT_HELP, IMPORT_HELP, exportCommand, importCommand } from './cli/interchange'
 import { StoreError } from './store'
 import { SpecError } from './sweep/spec'
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sweep: { run: sweep, help: SWEEP_HELP },
   runs: { run: runs, help: RUNS_HELP },
   stats: { run: stats, help: STATS_HELP },
+  survival: { run: survival, help: SURVIVAL_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   import: { run: importCommand, help: IMPORT_HELP },
   'import-idx': { run: importIdxCommand, help: IMPORT_IDX_HELP },

@@ -201,6 +201,8 @@ export interface FinalAlphaRow {
   /** Null when not known. Imported runs: the first recorded row. */
   alphaInit: number[] | null
   finalAlpha: number[]
+  /** Imported from a CSV: its step axis is reconstructed from the row order. */
+  imported: boolean
 }
 
 export interface FinalAlphaQuery {

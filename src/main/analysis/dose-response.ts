@@ -12,6 +12,7 @@ import type { Matrix } from './matrix'
 import { quadForm } from './matrix'
 import { chiSquareSf } from './special'
 import { isCollapsed } from './threshold'
+import { capitalize, formatP } from './words'
 import { Z_95 } from './wilson'
 
 export type DoseInput = Pick<FinalAlphaRow, 'runId' | 'dataset' | 'lambda' | 'alphaInit' | 'finalAlpha'>
@@ -83,9 +84,6 @@ function toDoseFit(obs: readonly Observation[], fit: LogitFit, who: Pick<DoseFit
   }
 }
 
-function formatP(p: number): string {
-  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2)
-}
 
 /**
  * Likelihood-ratio test of one shared curve against one curve per group:
@@ -97,7 +95,10 @@ export function sameCurveTest(
   meta: Pick<CurveTest, 'datasets' | 'alpha_indices'>
 ): CurveTest {
   const df = 2 * (groups.length - 1)
-  const what = kind === 'datasets' ? `the datasets ${meta.datasets.join(', ')}` : `α ${(meta.alpha_indices ?? []).join(', ')}${meta.datasets.length === 1 ? ` of ${meta.datasets[0]}` : ''}`
+  const what =
+    kind === 'datasets'
+      ? `the datasets ${meta.datasets.join(', ')}`
+      : `${(meta.alpha_indices ?? []).map((i) => `α${i}`).join(', ')} of ${meta.datasets.length === 1 ? meta.datasets[0] : `the pooled datasets ${meta.datasets.join(', ')}`}`
   const base = { kind, ...meta, df }
   if (groups.length < 2) return { ...base, stat: null, p: null, problem: 'needs at least two groups', sentence: `Only one group: nothing to compare for ${what}.` }
   const shared = fitDose(groups.flatMap((g) => g.obs))
@@ -111,7 +112,7 @@ export function sameCurveTest(
   const stat = Math.max(0, 2 * (each.reduce((s, e) => s + e.fit.logLik, 0) - shared.logLik))
   const p = chiSquareSf(stat, df)
   const verdict = p < 0.05 ? 'differ: they are not consistent with one curve' : 'are consistent with one curve'
-  return { ...base, stat, p, problem: null, sentence: `${what[0].toUpperCase()}${what.slice(1)} ${verdict} (likelihood ratio χ² = ${stat.toFixed(2)}, df = ${df}, p = ${formatP(p)}).` }
+  return { ...base, stat, p, problem: null, sentence: `${capitalize(what)} ${verdict} (likelihood ratio χ² = ${stat.toFixed(2)}, df = ${df}, p = ${formatP(p)}).` }
 }
 
 function byKey<T, K>(obs: readonly T[], key: (o: T) => K): Map<K, T[]> {

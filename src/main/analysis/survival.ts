@@ -8,6 +8,7 @@
 import type { GroupedSeries, LogRankTest, SurvivalCurve } from '../../shared/results'
 import { lambdaKey } from './groups'
 import { invertSpd, quadForm, zeros } from './matrix'
+import { capitalize, formatP } from './words'
 import { chiSquareSf } from './special'
 import { isCollapsed } from './threshold'
 import { Z_95 } from './wilson'
@@ -189,10 +190,6 @@ export function logRank(items: readonly { time: number; event: number; group: st
   return { stat, df: m, p: chiSquareSf(stat, m) }
 }
 
-function formatP(p: number): string {
-  return p < 1e-4 ? p.toExponential(1) : p.toPrecision(2)
-}
-
 /** The log-rank test across the values of `kind`, stratified by the other factor when it varies. */
 export function logRankTest(items: readonly Duration[], kind: LogRankTest['kind']): LogRankTest {
   const group = (d: Duration): string => (kind === 'datasets' ? d.dataset : String(d.lambda))
@@ -208,5 +205,5 @@ export function logRankTest(items: readonly Duration[], kind: LogRankTest['kind'
     return { ...base, stat: null, p: null, problem, sentence: `No log-rank test for ${what}: ${problem}.` }
   }
   const verdict = r.p < 0.05 ? 'collapse at different times' : 'are consistent with one time-to-collapse curve'
-  return { ...base, stat: r.stat, p: r.p, problem: null, sentence: `${what[0].toUpperCase()}${what.slice(1)} ${verdict}${within} (log-rank χ² = ${r.stat.toFixed(2)}, df = ${r.df}, p = ${formatP(r.p)}).` }
+  return { ...base, stat: r.stat, p: r.p, problem: null, sentence: `${capitalize(what)} ${verdict}${within} (log-rank χ² = ${r.stat.toFixed(2)}, df = ${r.df}, p = ${formatP(r.p)}).` }
 }

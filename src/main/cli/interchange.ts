@@ -9,9 +9,12 @@ export const EXPORT_HELP = `export --sweep ID --format csv|json [--out PATH] [--
   one file per dataset; to stdout for one dataset, else --out names a folder.
   json: every run with its full config, α history and metrics.`
 
-export const IMPORT_HELP = `import FILE… [--name NAME] [--record-every N] [--db PATH]
+export const IMPORT_HELP = `import FILE… [--name NAME] [--record-every N] [--batches-per-epoch B] [--db PATH]
   Imports the original study's CSV files, each as one dataset named NAME (or
-  NAME-1, NAME-2, … for several files) or after the file.`
+  NAME-1, NAME-2, … for several files) or after the file. The files have no
+  step column: the step axis is reconstructed from the cadence, α recorded
+  after batch 0, N, 2N, … of every B-batch epoch (default N = 100, B = 938,
+  the study's); --batches-per-epoch 0 places row k at step k × N instead.`
 
 export async function exportCommand(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, { ...DB_FLAG, sweep: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } })
@@ -48,14 +51,15 @@ export async function exportCommand(argv: string[]): Promise<number> {
 }
 
 export async function importCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(argv, { ...DB_FLAG, name: { type: 'string' }, 'record-every': { type: 'string' } }, true)
+  const { values, positionals } = parseCommand(argv, { ...DB_FLAG, name: { type: 'string' }, 'record-every': { type: 'string' }, 'batches-per-epoch': { type: 'string' } }, true)
   if (positionals.length === 0) throw new CliError('import needs at least one CSV file')
   const recordEvery = numberFlag('record-every', values['record-every'], 100, { min: 1, integer: true })
+  const batchesPerEpoch = numberFlag('batches-per-epoch', values['batches-per-epoch'], 938, { min: 0, integer: true })
   const { store } = openDb(values.db, { create: true })
   try {
     positionals.forEach((file, i) => {
       const datasetName = values.name ? (positionals.length === 1 ? values.name : `${values.name}-${i + 1}`) : basename(file, extname(file))
-      const r = importOriginalCsvFile(store, file, { datasetName, recordEvery })
+      const r = importOriginalCsvFile(store, file, { datasetName, recordEvery, batchesPerEpoch })
       console.log(`${file}: dataset '${datasetName}', sweep #${r.sweepId}, ${r.runIds.length} runs, ${r.records} records${r.skipped ? `, ${r.skipped} empty rows skipped` : ''}`)
     })
     return 0

@@ -7,9 +7,13 @@
  * iteration (as runIndex) and the α trajectory are all the file says. The
  * first recorded row stands in for the initial α (the original code recorded
  * α every 100 batches, so it is α near the start, not necessarily the drawn
- * value); the last row is the final α. The file has no step column: record k
- * is stored at step k × recordEvery (default 100, the original's cadence) so
- * imported curves share the batch axis of native ones, with epochs unknown.
+ * value); the last row is the final α. The file has no step column, so the
+ * step axis is reconstructed from the row order. When the cadence is known
+ * (default: the study's, α recorded after the update of batch index 0, 100,
+ * …, 900 of every 938-batch epoch of 60,000 images) record k of a run is
+ * placed at its true step: epoch e = ⌊k / ⌈938/100⌉⌋, batch j·100 of it, i.e.
+ * e·938 + j·100 + 1 steps completed, with its epoch. With batchesPerEpoch 0
+ * (cadence unknown) record k sits at k × recordEvery, epochs unknown.
  */
 import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
@@ -20,12 +24,16 @@ import { appendChunk } from './history'
 import type { Store } from './store'
 
 export const ORIGINAL_RECORD_EVERY = 100
+/** ⌈60,000 / 64⌉: the study's batches per epoch on the full training set. */
+export const ORIGINAL_BATCHES_PER_EPOCH = 938
 
 export interface CsvImportOptions {
   /** Dataset name (must be new); default: the file name without extension. */
   datasetName?: string
-  /** Steps between recorded rows; default 100. */
+  /** Steps between recorded rows within an epoch; default 100. */
   recordEvery?: number
+  /** Batches per epoch of the run that wrote the file; default 938 (the study). 0: unknown, rows at k × recordEvery. */
+  batchesPerEpoch?: number
   /** Shown in errors and stored in the sweep spec; default: the path or 'input.csv'. */
   fileName?: string
 }
@@ -38,12 +46,27 @@ export interface CsvImportResult {
   skipped: number
 }
 
-function insertImportedRun(store: Store, sweepId: number, datasetId: number, alphaCount: number, run: CsvRun, recordEvery: number): number {
+interface Cadence {
+  recordEvery: number
+  batchesPerEpoch: number
+}
+
+/** Steps completed (and epoch, when known) at record k; see the file comment. */
+export function reconstructedStep(k: number, { recordEvery, batchesPerEpoch }: Cadence): { step: number; epoch: number | null } {
+  if (batchesPerEpoch === 0) return { step: k * recordEvery, epoch: null }
+  const perEpoch = Math.ceil(batchesPerEpoch / recordEvery)
+  const epoch = Math.floor(k / perEpoch)
+  return { step: epoch * batchesPerEpoch + (k % perEpoch) * recordEvery + 1, epoch }
+}
+
+function insertImportedRun(store: Store, sweepId: number, datasetId: number, alphaCount: number, run: CsvRun, cadence: Cadence): number {
   const sql = store.sql
   const now = sql.now()
   const first = run.records[0].alphas
   const last = run.records[run.records.length - 1].alphas
-  const steps = run.records.map((_, k) => k * recordEvery)
+  const placed = run.records.map((_, k) => reconstructedStep(k, cadence))
+  const steps = placed.map((p) => p.step)
+  const epochs = cadence.batchesPerEpoch === 0 ? null : placed.map((p) => p.epoch ?? 0)
   const id = Number(
     sql
       .stmt(
@@ -54,7 +77,7 @@ function insertImportedRun(store: Store, sweepId: number, datasetId: number, alp
       .run(sweepId, datasetId, run.lambda, run.iteration, now, now, now, alphaCount, JSON.stringify(first), JSON.stringify(last))
       .lastInsertRowid
   )
-  appendChunk(sql, id, alphaCount, { steps, epochs: null, losses: null, alphas: run.records.flatMap((r) => r.alphas) })
+  appendChunk(sql, id, alphaCount, { steps, epochs, losses: null, alphas: run.records.flatMap((r) => r.alphas) })
   return id
 }
 
@@ -63,6 +86,9 @@ export function importOriginalCsv(store: Store, text: string, opts: CsvImportOpt
   const file = opts.fileName ?? 'input.csv'
   const recordEvery = opts.recordEvery ?? ORIGINAL_RECORD_EVERY
   if (!Number.isInteger(recordEvery) || recordEvery < 1) throw new StoreError(`recordEvery must be a positive integer, got ${recordEvery}`)
+  const batchesPerEpoch = opts.batchesPerEpoch ?? ORIGINAL_BATCHES_PER_EPOCH
+  if (!Number.isInteger(batchesPerEpoch) || batchesPerEpoch < 0) throw new StoreError(`batchesPerEpoch must be a whole number ≥ 0, got ${batchesPerEpoch}`)
+  const steps = batchesPerEpoch === 0 ? `record k at step k × ${recordEvery} (cadence unknown)` : `reconstructed: record k at epoch·${batchesPerEpoch} + batch + 1, α recorded every ${recordEvery} batches of each epoch`
   const name = (opts.datasetName ?? basename(file, extname(file))).trim()
   if (name === '') throw new StoreError(`${file}: the dataset needs a non-empty name`)
   const parsed = parseOriginalCsv(text, file)
@@ -75,9 +101,9 @@ export function importOriginalCsv(store: Store, text: string, opts: CsvImportOpt
     const { sweep } = store.createSweep({
       name: `import ${basename(file)}`,
       status: 'done',
-      spec: { kind: 'imported-csv', file: basename(file), dataset: name, recordEvery, runs: parsed.runs.length, records, skipped: parsed.skipped }
+      spec: { kind: 'imported-csv', file: basename(file), dataset: name, recordEvery, batchesPerEpoch, steps, runs: parsed.runs.length, records, skipped: parsed.skipped }
     })
-    const runIds = parsed.runs.map((run) => insertImportedRun(store, sweep.id, dataset.id, parsed.alphaCount, run, recordEvery))
+    const runIds = parsed.runs.map((run) => insertImportedRun(store, sweep.id, dataset.id, parsed.alphaCount, run, { recordEvery, batchesPerEpoch }))
     return { datasetId: dataset.id, sweepId: sweep.id, runIds, records, skipped: parsed.skipped }
   })
 }

@@ -98,7 +98,7 @@ export function listFinalAlphas(sql: Sql, q: FinalAlphaQuery = {}): FinalAlphaRo
     }
     const rows = sql
       .stmt(
-        `SELECT r.id, r.sweep_id, d.name AS dataset, r.lambda, r.alpha_init_json, r.final_alpha_json
+        `SELECT r.id, r.sweep_id, d.name AS dataset, r.lambda, r.alpha_init_json, r.final_alpha_json, r.imported
          FROM runs r JOIN datasets d ON d.id = r.dataset_id
          WHERE ${where.join(' AND ')} ORDER BY d.name, r.lambda, r.id`
       )
@@ -109,6 +109,7 @@ export function listFinalAlphas(sql: Sql, q: FinalAlphaQuery = {}): FinalAlphaRo
       lambda: number
       alpha_init_json: string | null
       final_alpha_json: string
+      imported: number
     }[]
     return rows.map((r) => ({
       runId: r.id,
@@ -116,7 +117,8 @@ export function listFinalAlphas(sql: Sql, q: FinalAlphaQuery = {}): FinalAlphaRo
       dataset: r.dataset,
       lambda: r.lambda,
       alphaInit: r.alpha_init_json === null ? null : (JSON.parse(r.alpha_init_json) as number[]),
-      finalAlpha: JSON.parse(r.final_alpha_json) as number[]
+      finalAlpha: JSON.parse(r.final_alpha_json) as number[],
+      imported: r.imported === 1
     }))
   })
 }

@@ -8,7 +8,8 @@ const run = (runId: number, dataset: string, lambda: number, finalAlpha: number[
   dataset,
   lambda,
   alphaInit,
-  finalAlpha
+  finalAlpha,
+  imported: false
 })
 
 describe('finalAlphaHistograms', () => {

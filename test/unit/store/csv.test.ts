@@ -7,6 +7,7 @@ import {
   exportSweepCsv,
   exportSweepJson,
   importOriginalCsv,
+  reconstructedStep,
   importOriginalCsvFile,
   StoreError,
   type Store
@@ -81,11 +82,12 @@ describe('importOriginalCsv', () => {
       [0.005, 0, true, null, 'done'],
       [0, 0, true, null, 'done']
     ])
-    expect(runs[0]).toMatchObject({ alphaInit: [0.5, 0.5, 0.5], finalAlpha: [0.4, 0.03, 0.2], stepsDone: 200 })
+    expect(runs[0]).toMatchObject({ alphaInit: [0.5, 0.5, 0.5], finalAlpha: [0.4, 0.03, 0.2], stepsDone: 201 })
 
     const [history] = store.getAlphaHistory([result.runIds[0]])
-    expect(history.steps).toEqual([0, 100, 200])
-    expect(history.epochs).toEqual([null, null, null])
+    // The study's cadence: after the update of batch 0, 100, 200 of epoch 0.
+    expect(history.steps).toEqual([1, 101, 201])
+    expect(history.epochs).toEqual([0, 0, 0])
     expect(history.alphas[1]).toEqual([0.5, Math.fround(0.4), Math.fround(0.03)])
 
     const table = collapseTable(store.listFinalAlphas({ datasets: ['orig-1'] }))
@@ -96,9 +98,29 @@ describe('importOriginalCsv', () => {
   })
 
   it('takes the dataset name and record cadence from the caller', () => {
-    const result = importOriginalCsv(store, ORIGINAL, { fileName: 'x.csv', datasetName: 'repeat 3', recordEvery: 1 })
+    const result = importOriginalCsv(store, ORIGINAL, { fileName: 'x.csv', datasetName: 'repeat 3', recordEvery: 1, batchesPerEpoch: 0 })
     expect(store.getRun(result.runIds[0])?.dataset).toBe('repeat 3')
-    expect(store.getAlphaHistory([result.runIds[0]])[0].steps).toEqual([0, 1, 2])
+    const [h] = store.getAlphaHistory([result.runIds[0]])
+    expect(h.steps).toEqual([0, 1, 2])
+    expect(h.epochs).toEqual([null, null, null])
+    expect(store.getSweep(result.sweepId)?.spec).toMatchObject({ batchesPerEpoch: 0, steps: 'record k at step k × 1 (cadence unknown)' })
+  })
+
+  it('places records at their true steps across epochs when the cadence is known (938 batches, every 100)', () => {
+    const ks = [0, 9, 10, 11, 19, 20, 99]
+    expect(ks.map((k) => reconstructedStep(k, { recordEvery: 100, batchesPerEpoch: 938 }))).toEqual([
+      { step: 1, epoch: 0 },
+      { step: 901, epoch: 0 },
+      { step: 939, epoch: 1 },
+      { step: 1039, epoch: 1 },
+      { step: 1839, epoch: 1 },
+      { step: 1877, epoch: 2 },
+      { step: 9 * 938 + 901, epoch: 9 }
+    ])
+    // 100 records over 10 epochs end at 9,343 steps, not the 9,900 of k × 100 (6% stretched).
+    expect(reconstructedStep(99, { recordEvery: 100, batchesPerEpoch: 0 }).step).toBe(9900)
+    const result = importOriginalCsv(store, ORIGINAL, { fileName: 'x.csv', datasetName: 'r' })
+    expect(store.getSweep(result.sweepId)?.spec).toMatchObject({ batchesPerEpoch: 938, steps: expect.stringMatching(/^reconstructed/) })
   })
 
   const header = 'lambda,alpha0,alpha1,alpha2,iteration'
@@ -174,7 +196,7 @@ function nativeSweep(): number {
     const alphas = steps.flatMap(() => [rng.next(), rng.next() * 0.1, rng.next()])
     store.appendHistory(run.id, { steps, alphas, losses: null, epochs: steps.map((s) => Math.floor(s / 6)) })
     // Final α near the threshold and not float32-representable: round-trips must keep them exactly.
-    const finalAlpha = [0.05, 0.05 + 1e-12, rng.next() * 0.1]
+    const finalAlpha = [0.05, 0.05 + 1e-8, rng.next() * 0.1]
     store.finishRun(run.id, { finalAlpha, testAccuracy: 0.8 })
   }
   return sweep.id
@@ -203,7 +225,7 @@ describe('export', () => {
     const original = collapseTable(store.listFinalAlphas({ datasets: ['fm-a', 'fm-b'] }))
     const copy = collapseTable(store.listFinalAlphas({ datasets: ['fm-a-copy', 'fm-b-copy'] }))
     expect(copy).toEqual(original.map((r) => ({ ...r, dataset: `${r.dataset}-copy` })))
-    // 0.05 itself collapses, 0.05 + 1e-12 does not: float32 rounding would have lost the difference.
+    // 0.05 itself collapses, 0.05 + 1e-8 (above float32 resolution at 0.05, see isCollapsed) does not.
     expect(original[0].per_alpha.slice(0, 2).map((p) => p.collapsed)).toEqual([3, 0])
 
     const finals = (names: string[]): number[][] => store.listFinalAlphas({ datasets: names }).map((r) => r.finalAlpha)
