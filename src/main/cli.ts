@@ -9,9 +9,7 @@ import { RUNS_HELP, runs } from './cli/runs'
 import { STATS_HELP, stats } from './cli/stats'
 import { SURVIVAL_HELP, survival } from './cli/survival'
 import { EXPORT_HELP, IMPORT_HELP, exportCommand, importCommand } from './cli/interchange'
-import { StoreError } from './store'
-import { SpecError } from './sweep/spec'
-import { DatasetError } from './data'
+import { UserError } from '../shared/errors'
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -52,14 +50,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest)
   } catch (err) {
-    if (err instanceof CliError) {
-      console.error(`error: ${err.message}`)
-      return err.exitCode
-    }
     // Bad input of a known kind: the message names the problem; no stack trace.
-    if (err instanceof StoreError || err instanceof SpecError || err instanceof DatasetError) {
+    if (err instanceof UserError) {
       console.error(`error: ${err.message}`)
-      return 2
+      return err instanceof CliError ? err.exitCode : 2
     }
     console.error(`error: ${err instanceof Error ? err.message : String(err)}`)
     return 1

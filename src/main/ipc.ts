@@ -1,7 +1,8 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { API_METHODS, type WorkbenchEvent } from '../shared/api'
 import { IPC_EVENT_CHANNEL, ipcChannel, type IpcOutcome } from '../shared/ipc'
-import { ApiError, type WorkbenchService } from './service'
+import { UserError } from '../shared/errors'
+import type { WorkbenchService } from './service'
 
 /** The message the page sees for a failed call: the back end's own, never a stack or Electron's wrapper. */
 function messageOf(err: unknown): string {
@@ -31,8 +32,8 @@ export function serveOverIpc(
       try {
         return { ok: true, value: await service.call(method, args) }
       } catch (err) {
-        // Bad calls (ApiError) are the caller's business; anything else is also logged here, with its stack.
-        if (!(err instanceof ApiError)) log(`workbench:${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+        // Bad calls (UserError) are the caller's business; anything else is also logged here, with its stack.
+        if (!(err instanceof UserError)) log(`workbench:${method} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
         return { ok: false, error: messageOf(err) }
       }
     })

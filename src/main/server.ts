@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from 'node:net'
 import { extname, normalize, resolve, sep } from 'node:path'
 import type { WorkbenchEvent } from '../shared/api'
 import { echo, safeMessage } from '../shared/echo'
-import { ApiError, type WorkbenchService } from './service'
+import { UserError } from '../shared/errors'
+import type { WorkbenchService } from './service'
 
 /** Largest request body: a CSV of the original study is a few MB; leave room for big imports. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024
@@ -63,16 +64,6 @@ export function newToken(): string {
   return randomBytes(24).toString('base64url')
 }
 
-/** A client's mistake: answered with its status and message, never logged with a stack trace. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string
-  ) {
-    super(message)
-  }
-}
-
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy()
@@ -101,8 +92,9 @@ function parseUrl(text: string): URL | null {
   }
 }
 
+/** A client's mistake (shared/errors.ts): answered with its status and message, never logged with a stack trace. */
 function fail(status: number, message: string): never {
-  throw new HttpError(status, message)
+  throw new UserError(message, status)
 }
 
 function decodePath(pathname: string): string {
@@ -220,7 +212,7 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
         bodyBytesInFlight -= size
         size = 0
       }
-      const stop = (err: HttpError): void => {
+      const stop = (err: UserError): void => {
         release()
         chunks.length = 0
         req.removeAllListeners('data')
@@ -230,8 +222,8 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       req.on('data', (c: Buffer) => {
         size += c.length
         bodyBytesInFlight += c.length
-        if (size > MAX_BODY_BYTES) stop(new HttpError(413, `request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`))
-        else if (bodyBytesInFlight > MAX_BODY_BYTES_IN_FLIGHT) stop(new HttpError(503, 'too many large uploads at once; try again when the others finish'))
+        if (size > MAX_BODY_BYTES) stop(new UserError(`request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413))
+        else if (bodyBytesInFlight > MAX_BODY_BYTES_IN_FLIGHT) stop(new UserError('too many large uploads at once; try again when the others finish', 503))
         else chunks.push(c)
       })
       req.on('end', () => {
@@ -241,11 +233,11 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       })
       req.on('error', (e) => {
         release()
-        reject(new HttpError(400, `request body: ${e.message}`))
+        reject(new UserError(`request body: ${e.message}`, 400))
       })
       req.on('aborted', () => {
         release()
-        reject(new HttpError(400, 'request aborted'))
+        reject(new UserError('request aborted', 400))
       })
     })
   }
@@ -261,14 +253,8 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     } catch {
       return send(res, 400, { error: 'request body is not valid JSON' })
     }
-    let result: unknown
-    try {
-      result = (await opts.service.call(method, args)) ?? null
-    } catch (err) {
-      if (err instanceof ApiError) return send(res, /^unknown method/.test(err.message) ? 404 : 400, { error: safeMessage(err.message) })
-      throw err
-    }
-    send(res, 200, result)
+    // A UserError (bad argument 400, unknown method/run/sweep 404) goes to the handler below with its status.
+    send(res, 200, (await opts.service.call(method, args)) ?? null)
   }
 
   const events = (req: IncomingMessage, res: ServerResponse): void => {
@@ -319,7 +305,7 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
   const server = createServer((req, res) => {
     res.on('error', () => res.destroy())
     handle(req, res).catch((err: unknown) => {
-      if (err instanceof HttpError) return send(res, err.status, { error: safeMessage(err.message) })
+      if (err instanceof UserError) return send(res, err.status, { error: safeMessage(err.message) })
       // A server fault, not the client's: logged once (message and stack), answered without internals.
       console.error(`${echo(req.method ?? '?', 16)} ${echo(req.url ?? '', 200)} failed:`, err)
       try {

@@ -1,25 +1,20 @@
 import { EventEmitter } from 'node:events'
 import { basename, extname } from 'node:path'
-import { ZodError } from 'zod'
-import { API_ARGS, RunListQuerySchema, type RunListQuery } from '../shared/api-schemas'
-import type { ApiMethod, AppStatus, CsvImportSummary, ExportedFile, QueueState, StatsQuery, WorkbenchApi, WorkbenchEvent } from '../shared/api'
+import { API, type ApiHandlers, type ApiMethod, type RunListFilter, type StatsFilter } from '../shared/api-schemas'
+import type { AppStatus, QueueState, WorkbenchEvent } from '../shared/api'
+import { NotFoundError, UserError } from '../shared/errors'
 import { PAPER_NETWORK, alphaCount } from '../shared/network'
-import { SweepSpecSchema } from '../shared/sweep-spec'
-import type { FinalAlphaRow, GroupedSeries, RunPage, RunSummary, SweepRow } from '../shared/results'
+import type { FinalAlphaRow, GroupedSeries, RunDetail, RunPage, RunSummary, SweepRow } from '../shared/results'
 import { formatIssues } from '../shared/validation'
 import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories } from './analysis'
-import { DatasetError, listBundledDatasets, cacheState } from './data'
+import { listBundledDatasets, cacheState } from './data'
 import { measureStepMs } from './engine/step-probe'
 import { chooseEngine, type EnginePreference } from './engine/select'
 import { initTfjs } from './engine/tfjs-backend'
-import { exportSweepCsv, exportSweepJson, importOriginalCsv, openStore, StoreError, type Store } from './store'
+import { exportSweepCsv, exportSweepJson, importOriginalCsv, openStore, type Store } from './store'
 import { SweepRunner } from './sweep/runner'
 import { queueSweep } from './sweep/queue'
-import { SpecError } from './sweep/spec'
 import { versions } from './versions'
-
-/** A call the back end refuses (bad arguments, unknown id): the message names the problem. */
-export class ApiError extends Error {}
 
 export interface ServiceOptions {
   dbPath: string
@@ -38,14 +33,16 @@ type PendingProgress = Omit<Extract<WorkbenchEvent, { type: 'run-progress' }>, '
 
 /**
  * The back end behind the UI: one object serves the API contract to every
- * transport (Electron IPC, local HTTP). `call` is the boundary: it validates
- * the arguments with the contract's schemas before any method runs.
+ * transport (Electron IPC, local HTTP). `call` is the only way in: it
+ * validates the arguments with the contract's schemas (src/shared/api-schemas.ts),
+ * then runs the method's handler on the parsed values.
  */
-export class WorkbenchService implements WorkbenchApi {
+export class WorkbenchService {
   readonly events = new EventEmitter<{ event: [WorkbenchEvent] }>()
   private readonly store: Store
   private readonly runner: SweepRunner
   private readonly pending = new Map<number, PendingProgress>()
+  private readonly handlers: ApiHandlers = this.makeHandlers()
   private flushTimer: NodeJS.Timeout | null = null
   private closed = false
   private status: Promise<Omit<AppStatus, 'queue' | 'trainableDatasets' | 'stepMs'> & { probeMs: number | null }> | null = null
@@ -72,24 +69,22 @@ export class WorkbenchService implements WorkbenchApi {
     return this.opts.dbPath
   }
 
-  /** Validates `args` against the method's schema, then calls it. */
+  /**
+   * Validates `args` (the JSON array of arguments) against the method's schema,
+   * then runs it. Bad arguments and unknown ids throw a UserError (carrying its
+   * HTTP status) whose message names the problem; anything else is a bug.
+   */
   async call(method: string, args: unknown): Promise<unknown> {
-    if (!Object.hasOwn(API_ARGS, method)) throw new ApiError(`unknown method '${method}'`)
-    const schema = API_ARGS[method as ApiMethod]
+    if (!Object.hasOwn(API, method)) throw new NotFoundError(`unknown method '${method}'`)
+    const schema = API[method as ApiMethod].args
     const parsed = schema.safeParse(Array.isArray(args) ? args : [])
     if (!parsed.success) {
       // Paths start with the argument's index; name the fields, not the tuple slot.
       const issues = parsed.error.issues.map((i) => ({ ...i, path: schema.def.items.length === 1 ? i.path.slice(1) : i.path }))
-      throw new ApiError(`${method}: ${formatIssues(issues)}`)
+      throw new UserError(`${method}: ${formatIssues(issues)}`)
     }
-    const fn = (this[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>).bind(this)
-    try {
-      return await fn(...(parsed.data as unknown[]))
-    } catch (err) {
-      if (err instanceof StoreError || err instanceof SpecError || err instanceof DatasetError) throw new ApiError(err.message)
-      if (err instanceof ZodError) throw new ApiError(`${method}: ${formatIssues(err.issues)}`)
-      throw err
-    }
+    const handler = this.handlers[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>
+    return handler(...(parsed.data as unknown[]))
   }
 
   private emitEvent(event: WorkbenchEvent): void {
@@ -163,8 +158,14 @@ export class WorkbenchService implements WorkbenchApi {
 
   private requireSweep(id: number): SweepRow {
     const sweep = this.store.getSweep(id)
-    if (!sweep) throw new ApiError(`no sweep #${id}`)
+    if (!sweep) throw new NotFoundError(`no sweep #${id}`)
     return sweep
+  }
+
+  private requireRun(id: number): RunDetail {
+    const run = this.store.getRun(id)
+    if (!run) throw new NotFoundError(`no run #${id}`)
+    return run
   }
 
   /** ms per step measured on finished runs here (training + evaluation), else a short probe. */
@@ -177,7 +178,7 @@ export class WorkbenchService implements WorkbenchApi {
     return Math.round(ms * 1000) / 1000
   }
 
-  async getStatus(): Promise<AppStatus> {
+  private async appStatus(): Promise<AppStatus> {
     this.status ??= (async () => {
       const tfjs = await initTfjs()
       const choice = await chooseEngine(this.opts.engine ?? 'auto', PAPER_NETWORK)
@@ -198,51 +199,15 @@ export class WorkbenchService implements WorkbenchApi {
     }
   }
 
-  async queueSweep(spec: Parameters<WorkbenchApi['queueSweep']>[0]): Promise<SweepRow> {
-    const parsed = SweepSpecSchema.parse(spec)
-    const { sweep } = await queueSweep(this.store, parsed, { cacheDir: this.opts.cacheDir })
-    this.runner.kick()
-    this.sweepChanged(sweep.id)
-    return this.store.getSweep(sweep.id) ?? sweep
-  }
-
-  async listSweeps(): Promise<SweepRow[]> {
-    return this.store.listSweeps()
-  }
-
-  async pauseSweep(id: number): Promise<SweepRow> {
+  /** Runs a sweep control, then answers with the sweep as it is now. */
+  private control(id: number, action: (id: number) => void): SweepRow {
     this.requireSweep(id)
-    this.runner.pauseSweep(id)
+    action(id)
     this.sweepChanged(id)
     return this.requireSweep(id)
   }
 
-  async resumeSweep(id: number): Promise<SweepRow> {
-    this.requireSweep(id)
-    this.runner.resumeSweep(id)
-    this.sweepChanged(id)
-    return this.requireSweep(id)
-  }
-
-  async cancelSweep(id: number): Promise<SweepRow> {
-    this.requireSweep(id)
-    this.runner.cancelSweep(id)
-    this.sweepChanged(id)
-    return this.requireSweep(id)
-  }
-
-  async deleteSweep(id: number): Promise<void> {
-    this.requireSweep(id)
-    this.store.deleteSweep(id)
-    this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
-  }
-
-  async listDatasets() {
-    return this.store.listDatasets()
-  }
-
-  async listRuns(q: RunListQuery): Promise<RunPage> {
-    const query = RunListQuerySchema.parse(q)
+  private runPage(query: RunListFilter): RunPage {
     const all: RunSummary[] = []
     const page = 10_000
     for (let offset = 0; ; offset += page) {
@@ -287,89 +252,98 @@ export class WorkbenchService implements WorkbenchApi {
     return { total: filtered.length, runs: filtered.slice(query.offset, query.offset + query.limit) }
   }
 
-  async getRun(id: number) {
-    const run = this.store.getRun(id)
-    if (!run) throw new ApiError(`no run #${id}`)
-    return run
-  }
-
-  async getAlphaHistory(runIds: number[], q?: { maxPoints?: number; afterStep?: number }) {
-    return this.store.getAlphaHistory(runIds, q)
-  }
-
-  async getEpochMetrics(runId: number) {
-    await this.getRun(runId)
-    return this.store.getEpochMetrics(runId)
-  }
-
-  async rerun(runId: number): Promise<SweepRow> {
-    const run = await this.getRun(runId)
-    if (!run.config) throw new ApiError(`run #${runId} was imported from a CSV and has no training config to re-run`)
-    const { sweep } = this.store.createSweep({ name: `re-run of #${runId}`, spec: { rerunOf: runId, config: run.config } }, [
-      {
-        datasetId: run.datasetId,
-        lambda: run.lambda,
-        runIndex: run.runIndex,
-        seeds: run.seeds,
-        config: run.config,
-        stepsPlanned: run.stepsPlanned,
-        alphaCount: alphaCount(run.config.network),
-        alphaInit: run.alphaInit
-      }
-    ])
-    this.runner.kick()
-    this.sweepChanged(sweep.id)
-    return this.requireSweep(sweep.id)
-  }
-
-  async cancelRun(runId: number): Promise<void> {
-    const run = await this.getRun(runId)
-    this.runner.cancelRun(runId)
-    this.sweepChanged(run.sweepId)
-  }
-
-  private finalAlphas(q: StatsQuery): FinalAlphaRow[] {
+  private finalAlphas(q: StatsFilter): FinalAlphaRow[] {
     if (q.sweepId !== undefined) this.requireSweep(q.sweepId)
     return this.store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined })
   }
 
-  async getCollapseStats(q: StatsQuery) {
-    return collapseTable(this.finalAlphas(q), { threshold: q.threshold })
-  }
+  /** The contract's calls. Each receives its arguments already parsed by `call` (defaults filled in). */
+  private makeHandlers(): ApiHandlers {
+    return {
+      getStatus: async () => this.appStatus(),
 
-  async getHistograms(q: StatsQuery & { bins?: number }) {
-    return finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins })
-  }
+      queueSweep: async (spec) => {
+        const { sweep } = await queueSweep(this.store, spec, { cacheDir: this.opts.cacheDir })
+        this.runner.kick()
+        this.sweepChanged(sweep.id)
+        return this.store.getSweep(sweep.id) ?? sweep
+      },
 
-  async getFinalAlphaPoints(q: StatsQuery) {
-    return finalAlphaVsLambda(this.finalAlphas(q))
-  }
+      listSweeps: async () => this.store.listSweeps(),
+      pauseSweep: async (id) => this.control(id, (i) => this.runner.pauseSweep(i)),
+      resumeSweep: async (id) => this.control(id, (i) => this.runner.resumeSweep(i)),
+      cancelSweep: async (id) => this.control(id, (i) => this.runner.cancelSweep(i)),
 
-  async getInitFinalPairs(q: StatsQuery) {
-    return initialVsFinal(this.finalAlphas(q))
-  }
+      deleteSweep: async (id) => {
+        this.requireSweep(id)
+        this.store.deleteSweep(id)
+        this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+      },
 
-  async getMeanTrajectories(q: StatsQuery & { maxPoints?: number }) {
-    const rows = this.finalAlphas(q).slice(0, MAX_TRAJECTORY_RUNS)
-    const byId = new Map(rows.map((r) => [r.runId, r]))
-    const series = rows.length ? this.store.getAlphaHistory(rows.map((r) => r.runId), { maxPoints: q.maxPoints }) : []
-    const grouped: GroupedSeries[] = series.map((s) => ({ dataset: byId.get(s.runId)!.dataset, lambda: byId.get(s.runId)!.lambda, series: s }))
-    return meanTrajectories(grouped)
-  }
+      listDatasets: async () => this.store.listDatasets(),
+      listRuns: async (query) => this.runPage(query),
+      getRun: async (id) => this.requireRun(id),
+      getAlphaHistory: async (runIds, q) => this.store.getAlphaHistory(runIds, q),
 
-  async importCsv(file: { fileName: string; text: string; name?: string }): Promise<CsvImportSummary> {
-    const dataset = file.name ?? basename(file.fileName, extname(file.fileName))
-    const r = importOriginalCsv(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
-    this.sweepChanged(r.sweepId)
-    return { dataset, sweepId: r.sweepId, runs: r.runIds.length, records: r.records, skipped: r.skipped }
-  }
+      getEpochMetrics: async (runId) => {
+        this.requireRun(runId)
+        return this.store.getEpochMetrics(runId)
+      },
 
-  async exportSweep(id: number, format: 'csv' | 'json'): Promise<ExportedFile[]> {
-    const sweep = this.requireSweep(id)
-    const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_')
-    if (format === 'json') {
-      return [{ fileName: `sweep-${id}-${safe(sweep.name)}.json`, mime: 'application/json', text: JSON.stringify(exportSweepJson(this.store, id)) }]
+      rerun: async (runId) => {
+        const run = this.requireRun(runId)
+        if (!run.config) throw new UserError(`run #${runId} was imported from a CSV and has no training config to re-run`)
+        const { sweep } = this.store.createSweep({ name: `re-run of #${runId}`, spec: { rerunOf: runId, config: run.config } }, [
+          {
+            datasetId: run.datasetId,
+            lambda: run.lambda,
+            runIndex: run.runIndex,
+            seeds: run.seeds,
+            config: run.config,
+            stepsPlanned: run.stepsPlanned,
+            alphaCount: alphaCount(run.config.network),
+            alphaInit: run.alphaInit
+          }
+        ])
+        this.runner.kick()
+        this.sweepChanged(sweep.id)
+        return this.requireSweep(sweep.id)
+      },
+
+      cancelRun: async (runId) => {
+        const run = this.requireRun(runId)
+        this.runner.cancelRun(runId)
+        this.sweepChanged(run.sweepId)
+      },
+
+      getCollapseStats: async (q) => collapseTable(this.finalAlphas(q), { threshold: q.threshold }),
+      getHistograms: async (q) => finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins }),
+      getFinalAlphaPoints: async (q) => finalAlphaVsLambda(this.finalAlphas(q)),
+      getInitFinalPairs: async (q) => initialVsFinal(this.finalAlphas(q)),
+
+      getMeanTrajectories: async (q) => {
+        const rows = this.finalAlphas(q).slice(0, MAX_TRAJECTORY_RUNS)
+        const byId = new Map(rows.map((r) => [r.runId, r]))
+        const series = rows.length ? this.store.getAlphaHistory(rows.map((r) => r.runId), { maxPoints: q.maxPoints }) : []
+        const grouped: GroupedSeries[] = series.map((s) => ({ dataset: byId.get(s.runId)!.dataset, lambda: byId.get(s.runId)!.lambda, series: s }))
+        return meanTrajectories(grouped)
+      },
+
+      importCsv: async (file) => {
+        const dataset = file.name ?? basename(file.fileName, extname(file.fileName))
+        const r = importOriginalCsv(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
+        this.sweepChanged(r.sweepId)
+        return { dataset, sweepId: r.sweepId, runs: r.runIds.length, records: r.records, skipped: r.skipped }
+      },
+
+      exportSweep: async (id, format) => {
+        const sweep = this.requireSweep(id)
+        const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]+/g, '_')
+        if (format === 'json') {
+          return [{ fileName: `sweep-${id}-${safe(sweep.name)}.json`, mime: 'application/json', text: JSON.stringify(exportSweepJson(this.store, id)) }]
+        }
+        return exportSweepCsv(this.store, id).map((f) => ({ fileName: `${safe(f.dataset)}.csv`, mime: 'text/csv', text: f.csv }))
+      }
     }
-    return exportSweepCsv(this.store, id).map((f) => ({ fileName: `${safe(f.dataset)}.csv`, mime: 'text/csv', text: f.csv }))
   }
 }

@@ -1,9 +1,33 @@
 import { z } from 'zod'
-import type { ApiMethod } from './api'
-import { RUN_ORDER_FIELDS, RUN_STATUSES } from './results'
+import {
+  RUN_ORDER_FIELDS,
+  RUN_STATUSES,
+  type AlphaHistogram,
+  type AlphaInitFinalPair,
+  type AlphaPoint,
+  type AlphaSeries,
+  type AppStatus,
+  type CollapseRow,
+  type CsvImportSummary,
+  type DatasetRow,
+  type EpochMetrics,
+  type ExportedFile,
+  type MeanTrajectory,
+  type RunDetail,
+  type RunPage,
+  type SweepRow
+} from './results'
 import { SweepSpecSchema } from './sweep-spec'
 
-/** Argument schemas of the API contract (src/shared/api.ts), checked wherever a call arrives. */
+/**
+ * The API contract between the UI and the back end, in one place: each entry
+ * of `API` is one call, with the zod schema of its arguments and (as a type)
+ * what it resolves to. Everything else is derived from it: the client's method
+ * signatures (`WorkbenchApi`, the schemas' input types), the back end's handler
+ * signatures (`ApiHandlers`, the parsed output types), and the check that
+ * `API_METHODS` (api.ts, the zod-free list the sandboxed preload uses) names
+ * exactly these calls. To add a call, add one entry here and its name there.
+ */
 
 const id = z.number().int().min(1)
 const threshold = z.number().min(0).max(1)
@@ -25,7 +49,11 @@ export const RunListQuerySchema = z.object({
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0)
 })
+/** A page of runs as the UI asks for it. */
 export type RunListQuery = z.input<typeof RunListQuerySchema>
+/** The same, validated: limit and offset filled in. */
+export type RunListFilter = z.output<typeof RunListQuerySchema>
+export type RunListOrder = NonNullable<RunListFilter['orderBy']>
 
 export const StatsQuerySchema = z.object({
   sweepId: id.optional(),
@@ -33,41 +61,82 @@ export const StatsQuerySchema = z.object({
   threshold: threshold.default(0.05)
 })
 export type StatsQuery = z.input<typeof StatsQuerySchema>
+export type StatsFilter = z.output<typeof StatsQuerySchema>
+
+export const HistogramQuerySchema = StatsQuerySchema.extend({ bins: z.number().int().min(2).max(100).default(10) })
+export const TrajectoryQuerySchema = StatsQuerySchema.extend({ maxPoints: z.number().int().min(2).max(5000).default(300) })
 
 export const HistoryQuerySchema = z.object({
+  /** Keep at most this many records per run, evenly spaced, always the first and the last. */
   maxPoints: z.number().int().min(2).max(100_000).optional(),
+  /** Only records with step > afterStep (live charts fetch what is new). */
   afterStep: z.number().int().min(0).optional()
 })
 export type HistoryQuery = z.input<typeof HistoryQuerySchema>
 
-/** Argument schemas of every call, by method name: the single source of validation. */
-export const API_ARGS = {
-  getStatus: z.tuple([]),
-  queueSweep: z.tuple([SweepSpecSchema]),
-  listSweeps: z.tuple([]),
-  pauseSweep: z.tuple([id]),
-  resumeSweep: z.tuple([id]),
-  cancelSweep: z.tuple([id]),
-  deleteSweep: z.tuple([id]),
-  listDatasets: z.tuple([]),
-  listRuns: z.tuple([RunListQuerySchema]),
-  getRun: z.tuple([id]),
-  getAlphaHistory: z.tuple([z.array(id).min(1).max(200), HistoryQuerySchema.optional()]),
-  getEpochMetrics: z.tuple([id]),
-  rerun: z.tuple([id]),
-  cancelRun: z.tuple([id]),
-  getCollapseStats: z.tuple([StatsQuerySchema]),
-  getHistograms: z.tuple([StatsQuerySchema.extend({ bins: z.number().int().min(2).max(100).default(10) })]),
-  getFinalAlphaPoints: z.tuple([StatsQuerySchema]),
-  getInitFinalPairs: z.tuple([StatsQuerySchema]),
-  getMeanTrajectories: z.tuple([StatsQuerySchema.extend({ maxPoints: z.number().int().min(2).max(5000).default(300) })]),
-  importCsv: z.tuple([z.object({ fileName: z.string().min(1).max(500), text: z.string().max(200_000_000), name: z.string().min(1).max(200).optional() })]),
-  exportSweep: z.tuple([id, z.enum(['csv', 'json'])])
-} as const
+export const CsvFileSchema = z.object({
+  fileName: z.string().min(1).max(500),
+  text: z.string().max(200_000_000),
+  /** Dataset name; default: the file name without its extension. */
+  name: z.string().min(1).max(200).optional()
+})
 
-// Compile-time: every method of the contract has an argument schema, and every schema a method.
-const _everyMethod: Record<ApiMethod, unknown> = API_ARGS
-const _onlyMethods: readonly ApiMethod[] = Object.keys(API_ARGS) as (keyof typeof API_ARGS)[]
-void _everyMethod
-void _onlyMethods
+declare const RESULT: unique symbol
 
+/** One call of the contract: its argument schema, and (a type only) what it resolves to. */
+export interface ApiMethodSpec<A extends z.ZodTuple = z.ZodTuple, R = unknown> {
+  readonly args: A
+  readonly [RESULT]?: R
+}
+
+type Items = readonly [] | readonly [z.ZodType, ...z.ZodType[]]
+
+/** `args(schema…).returns<R>()`: a call taking these arguments (a trailing `.optional()` may be left out) and resolving to R. */
+function args<const T extends Items>(...items: T): { returns<R>(): ApiMethodSpec<z.ZodTuple<T, null>, R> } {
+  const tuple = z.tuple(items as unknown as [z.ZodType]) as unknown as z.ZodTuple<T, null>
+  return { returns: () => ({ args: tuple }) }
+}
+
+/** Every call of the contract, by name. */
+export const API = {
+  getStatus: args().returns<AppStatus>(),
+  /** Validates the spec (field-named errors), expands it and queues its runs. */
+  queueSweep: args(SweepSpecSchema).returns<SweepRow>(),
+  listSweeps: args().returns<SweepRow[]>(),
+  pauseSweep: args(id).returns<SweepRow>(),
+  resumeSweep: args(id).returns<SweepRow>(),
+  cancelSweep: args(id).returns<SweepRow>(),
+  deleteSweep: args(id).returns<void>(),
+  /** Datasets that have runs in the database (one per base × subsample × seed, and imported CSVs). */
+  listDatasets: args().returns<DatasetRow[]>(),
+  listRuns: args(RunListQuerySchema).returns<RunPage>(),
+  getRun: args(id).returns<RunDetail>(),
+  getAlphaHistory: args(z.array(id).min(1).max(200), HistoryQuerySchema.optional()).returns<AlphaSeries[]>(),
+  getEpochMetrics: args(id).returns<EpochMetrics[]>(),
+  /** Queues a new one-run sweep with the run's exact config. */
+  rerun: args(id).returns<SweepRow>(),
+  cancelRun: args(id).returns<void>(),
+  getCollapseStats: args(StatsQuerySchema).returns<CollapseRow[]>(),
+  getHistograms: args(HistogramQuerySchema).returns<AlphaHistogram[]>(),
+  getFinalAlphaPoints: args(StatsQuerySchema).returns<AlphaPoint[]>(),
+  getInitFinalPairs: args(StatsQuerySchema).returns<AlphaInitFinalPair[]>(),
+  getMeanTrajectories: args(TrajectoryQuerySchema).returns<MeanTrajectory[]>(),
+  /** Imports one of the original study's CSV files as a dataset. */
+  importCsv: args(CsvFileSchema).returns<CsvImportSummary>(),
+  /** A sweep as the original CSV format (one file per dataset) or as JSON. */
+  exportSweep: args(id, z.enum(['csv', 'json'])).returns<ExportedFile[]>()
+} as const satisfies Record<string, ApiMethodSpec>
+
+export type ApiContract = typeof API
+export type ApiMethod = keyof ApiContract
+/** What a caller passes to a method (optional fields and defaults may be left out). */
+export type ApiParams<M extends ApiMethod> = z.input<ApiContract[M]['args']>
+/** What the method's handler receives: the arguments after validation (defaults filled in). */
+export type ApiArgs<M extends ApiMethod> = z.output<ApiContract[M]['args']>
+export type ApiResult<M extends ApiMethod> = ApiContract[M] extends ApiMethodSpec<z.ZodTuple, infer R> ? R : never
+
+/** The calls as a client sees them (Electron preload, HTTP client, test doubles). */
+export type WorkbenchApi = { [M in ApiMethod]: (...args: ApiParams<M>) => Promise<ApiResult<M>> }
+
+/** The calls as the back end implements them: called only after `API[M].args` has parsed the arguments. */
+export type ApiHandlers = { [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<ApiResult<M>> }

@@ -168,13 +168,6 @@ export interface AlphaSeries {
   losses: (number | null)[]
 }
 
-export interface HistoryQuery {
-  /** Keep at most this many records per run, evenly spaced, always the first and the last. */
-  maxPoints?: number
-  /** Only records with step > afterStep (live charts fetch what is new). */
-  afterStep?: number
-}
-
 export interface EpochMetrics {
   epoch: number
   trainLoss: number | null
@@ -422,4 +415,50 @@ export interface SurvivalResult {
   reconstructed_steps: boolean
   curves: SurvivalCurve[]
   tests: LogRankTest[]
+}
+
+/** The engine that trains the paper's network here, as the status bar shows it. */
+export interface EngineStatus {
+  /** 'native' or 'tfjs': what trains the paper's network here. */
+  engine: string
+  /** Native instruction set, or TF.js backend name. */
+  backend: string
+  /** TF.js backend chosen at start-up (used where the native kernel does not apply). */
+  tfjsBackend: string
+  notes: string[]
+}
+
+export interface QueueState {
+  workers: number
+  /** Runs training now. */
+  running: number
+  queued: number
+}
+
+export interface AppStatus {
+  engine: EngineStatus
+  versions: Record<string, string | boolean | null>
+  dbPath: string
+  queue: QueueState
+  /**
+   * Measured milliseconds per batch-64 training step on one worker (from the
+   * most recent finished runs, else a short probe at start-up); null until known.
+   */
+  stepMs: number | null
+  /** Base dataset names a sweep can use (bundled and imported). */
+  trainableDatasets: string[]
+}
+
+export interface CsvImportSummary {
+  dataset: string
+  sweepId: number
+  runs: number
+  records: number
+  skipped: number
+}
+
+export interface ExportedFile {
+  fileName: string
+  mime: string
+  text: string
 }

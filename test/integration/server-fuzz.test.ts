@@ -4,7 +4,7 @@ import { connect } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { API_ARGS } from '../../src/shared/api-schemas'
+import { API_METHODS } from '../../src/shared/api'
 import { Rng } from '../../src/shared/random'
 import { tempHome } from '../helpers/cli'
 
@@ -146,7 +146,7 @@ function requestLineCases(n: number): Buffer[] {
     if (kind === 0) out.push(request(`${pick(methods)} ${pick(schemes)}${pick(hosts)}${randomPath()} HTTP/1.1`))
     else if (kind === 1) out.push(request(Buffer.from(Array.from({ length: 1 + int(200) }, () => int(256)))))
     else if (kind === 2) out.push(request(`GET ${randomPath()} HTTP/1.1`, [pick([`Host: ${pick(hosts)}`, '', `Host: ${host()}`, `Host: ${host()}\r\nHost: evil`, `Host: ${host()}\r\nOrigin: ${pick(['null', 'http://evil', `http://${host()}`, '%zz'])}`, `Host: ${host()}\r\nX: ${'y'.repeat(20000)}`, `Host: ${host()}\r\nBad Header: x`, `Host: ${host()}\r\nCookie: awb-session-${port}=${'%'.repeat(int(50))}`])]))
-    else out.push(request(`${pick(methods)} /api/${pick(Object.keys(API_ARGS))} HTTP/1.1`, [`Host: ${host()}`, 'Content-Length: 5', pick(['Content-Length: 7', 'Transfer-Encoding: chunked', 'Transfer-Encoding: gzip', 'Content-Length: -1', 'Content-Length: abc', 'X: y'])], Buffer.from('[]abc')))
+    else out.push(request(`${pick(methods)} /api/${pick([...API_METHODS])} HTTP/1.1`, [`Host: ${host()}`, 'Content-Length: 5', pick(['Content-Length: 7', 'Transfer-Encoding: chunked', 'Transfer-Encoding: gzip', 'Content-Length: -1', 'Content-Length: abc', 'X: y'])], Buffer.from('[]abc')))
   }
   return out
 }
@@ -176,7 +176,7 @@ function randomJson(depth: number): unknown {
 }
 
 function bodyCases(n: number): Buffer[] {
-  const methods = Object.keys(API_ARGS).filter((m) => m !== 'getStatus')
+  const methods = [...API_METHODS].filter((m) => m !== 'getStatus')
   const fixed: Buffer[] = [
     Buffer.from('['.repeat(100_000)),
     Buffer.from(`${'['.repeat(5000)}${']'.repeat(5000)}`),

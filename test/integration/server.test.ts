@@ -146,7 +146,9 @@ describe('browser-mode server', () => {
     expect(badLambda.status).toBe(400)
     expect(JSON.parse(badLambda.body).error).toMatch(/^getCollapseStats: threshold/)
     expect((await call('noSuchMethod', [])).status).toBe(404)
-    expect((await call('getRun', [12345])).status).toBe(400)
+    // An unknown id is not a bad argument: 404, as an unknown method (issue 9).
+    expect((await call('getRun', [12345])).status).toBe(404)
+    expect((await call('getRun', ['12345'])).status).toBe(400)
     const notJson = await http('/api/listSweeps', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '[]' })
     expect(notJson.status).toBe(415)
   })

@@ -45,6 +45,7 @@ vi.mock('electron', () => {
 
 vi.mock('../../src/main/service', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/main/service')>()
+  const { NotFoundError } = await import('../../src/shared/errors')
   class FakeService {
     readonly events = new EventEmitter()
     started = 0
@@ -59,7 +60,7 @@ vi.mock('../../src/main/service', async (importOriginal) => {
       return new Promise((r) => setTimeout(r, 20))
     }
     call(method: string, args: unknown[]): Promise<unknown> {
-      if (method === 'getRun') return Promise.reject(new actual.ApiError(`no run #${String(args[0])}`))
+      if (method === 'getRun') return Promise.reject(new NotFoundError(`no run #${String(args[0])}`))
       return Promise.resolve({ method, args })
     }
   }

@@ -1,8 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { UserError } from '../../shared/errors'
 
-/** A user error: printed without a stack trace, exit code 2. */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+/** A bad command line: printed without a stack trace, exit code 2 unless the command says otherwise. */
+export class CliError extends UserError {
+  constructor(
+    message: string,
+    readonly exitCode = 2
+  ) {
     super(message)
   }
 }

@@ -1,4 +1,5 @@
 import type { TrainConfig } from '../../shared/config'
+import type { EpochMetrics, HistoryChunk } from '../../shared/results'
 import { alphaCount } from '../../shared/network'
 import { epochOrder, initialParams } from './init'
 import type { ImageSet, StepEngine } from './types'
@@ -7,24 +8,21 @@ import type { Params } from '../../shared/network'
 /** Steps per native/TF.js call: small enough for smooth progress and prompt cancellation. */
 export const CHUNK_STEPS = 64
 
-export interface EpochMetrics {
-  epoch: number
-  /** Mean batch loss (CE + λ·P) over the epoch's steps. */
-  trainLoss: number
-  /** Mean cross-entropy on the test split (no penalty). */
-  testLoss: number
-  testAccuracy: number
-}
+/**
+ * One epoch's metrics as the trainer measures them: the stored row
+ * (shared/results.ts) with every value known. trainLoss is the mean batch loss
+ * (CE + λ·P) over the epoch's steps, testLoss the mean cross-entropy on the
+ * test split (no penalty).
+ */
+export type TrainedEpoch = { [K in keyof EpochMetrics]: NonNullable<EpochMetrics[K]> }
 
-/** Recorded rows of the α history: α row-major [steps.length, nAlpha]. */
-export interface HistoryChunk {
-  /** Steps completed when each row was recorded (1 = after the first SGD update). */
-  steps: Uint32Array
-  /** Epoch (0-based) of each row. */
-  epochs: Uint16Array
-  alphas: Float32Array
-  losses: Float32Array
-}
+/**
+ * Recorded rows of the α history as the trainer produces them: the stored
+ * chunk (shared/results.ts) as typed arrays (transferable to and from the
+ * worker thread), epochs and losses always known. `steps` counts the steps
+ * completed when each row was recorded (1 = after the first SGD update).
+ */
+export type TrainedChunk = HistoryChunk & { steps: Uint32Array; epochs: Uint16Array; alphas: Float32Array; losses: Float32Array }
 
 /**
  * Where a run stands between two chunks: everything the loop needs to go on
@@ -55,9 +53,9 @@ export interface TrainCallbacks {
    * step and the last) and, when the config can be checkpointed, the state
    * after the chunk, to be stored with the rows.
    */
-  onChunk?(chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
+  onChunk?(chunk: TrainedChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
   /** After every epoch's evaluation, with the state at the start of the next epoch. */
-  onEpoch?(metrics: EpochMetrics, checkpoint?: TrainCheckpoint): void
+  onEpoch?(metrics: TrainedEpoch, checkpoint?: TrainCheckpoint): void
   /** Polled between chunks; returning true stops the run (outcome.cancelled). */
   shouldStop?(): boolean
 }
@@ -65,7 +63,7 @@ export interface TrainCallbacks {
 export interface TrainOutcome {
   alphaInit: number[]
   finalAlpha: number[]
-  epochs: EpochMetrics[]
+  epochs: TrainedEpoch[]
   steps: number
   totalSteps: number
   cancelled: boolean
@@ -99,7 +97,7 @@ export function trainRun(
   const checkpoints = canCheckpoint(config)
   const alphaBuf = new Float32Array(CHUNK_STEPS * nAlpha)
   const lossBuf = new Float32Array(CHUNK_STEPS)
-  const epochs: EpochMetrics[] = []
+  const epochs: TrainedEpoch[] = []
   let step = resume?.step ?? 0
   let cancelled = false
   let lastAlpha = Array.from(resume ? resume.params.alpha : initial.alpha)
@@ -159,7 +157,7 @@ function checkResume(cp: TrainCheckpoint, perEpoch: number, totalSteps: number):
 }
 
 /** Keeps the steps whose 1-based index is a multiple of `every`, and the run's last step. */
-function recorded(firstStep: number, count: number, epoch: number, alphas: Float32Array, losses: Float32Array, nAlpha: number, every: number, totalSteps: number): HistoryChunk {
+function recorded(firstStep: number, count: number, epoch: number, alphas: Float32Array, losses: Float32Array, nAlpha: number, every: number, totalSteps: number): TrainedChunk {
   const keep: number[] = []
   for (let k = 0; k < count; k++) {
     const s = firstStep + k

@@ -3,13 +3,13 @@ import type { TrainConfig } from '../../shared/config'
 import { startWorker } from '../worker-entry'
 import type { EnginePreference } from './select'
 import type { TfjsBackendName } from './tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from './trainer'
+import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from './trainer'
 import type { FromWorker, RunStartInfo, ToWorker, TrainWorkerData } from './worker-protocol'
 
 export interface RunHandlers {
   onStarted?(info: RunStartInfo): void
-  onChunk?(chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
-  onEpoch?(metrics: EpochMetrics, checkpoint?: TrainCheckpoint): void
+  onChunk?(chunk: TrainedChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
+  onEpoch?(metrics: TrainedEpoch, checkpoint?: TrainCheckpoint): void
 }
 
 export interface TrainWorkerOptions {

@@ -1,7 +1,7 @@
 import type { TrainConfig } from '../../shared/config'
 import type { EnginePreference } from './select'
 import type { TfjsBackendName } from './tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from './trainer'
+import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from './trainer'
 import type { EngineKind } from './types'
 
 export interface TrainWorkerData {
@@ -29,7 +29,7 @@ export type ToWorker = { type: 'train'; runId: number; config: TrainConfig; resu
 
 export type FromWorker =
   | ({ type: 'started'; runId: number } & RunStartInfo)
-  | { type: 'chunk'; runId: number; chunk: HistoryChunk; totalSteps: number; checkpoint?: TrainCheckpoint }
-  | { type: 'epoch'; runId: number; metrics: EpochMetrics; checkpoint?: TrainCheckpoint }
+  | { type: 'chunk'; runId: number; chunk: TrainedChunk; totalSteps: number; checkpoint?: TrainCheckpoint }
+  | { type: 'epoch'; runId: number; metrics: TrainedEpoch; checkpoint?: TrainCheckpoint }
   | { type: 'done'; runId: number; outcome: TrainOutcome }
   | { type: 'error'; runId: number; message: string }

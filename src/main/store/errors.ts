@@ -1,10 +1,7 @@
-/** Every error the store raises on purpose: the message is meant for the user as is. */
-export class StoreError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'StoreError'
-  }
-}
+import { UserError } from '../../shared/errors'
+
+/** Every error the store raises on purpose: the message is meant for the user as is (404 for an unknown id). */
+export class StoreError extends UserError {}
 
 /** A malformed CSV: names the file, the 1-based line and the problem. */
 export class CsvFormatError extends StoreError {
@@ -14,6 +11,5 @@ export class CsvFormatError extends StoreError {
     readonly problem: string
   ) {
     super(`${file}:${line}: ${problem}`)
-    this.name = 'CsvFormatError'
   }
 }

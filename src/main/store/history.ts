@@ -1,4 +1,5 @@
-import type { AlphaSeries, EpochMetrics, HistoryChunk, HistoryQuery } from '../../shared/results'
+import type { HistoryQuery } from '../../shared/api-schemas'
+import type { AlphaSeries, EpochMetrics, HistoryChunk } from '../../shared/results'
 import { float32Blob, int32Blob, readFloat32, readInt32, readUint16, uint16Blob } from './blob'
 import { StoreError } from './errors'
 import { HISTORY_CHUNK } from './schema'
@@ -146,7 +147,7 @@ export function getAlphaHistory(sql: Sql, runIds: readonly number[], query: Hist
     }[]
     for (const r of runs) counts.set(r.id, r.alpha_count)
     const missing = runIds.filter((id) => !counts.has(id))
-    if (missing.length > 0) throw new StoreError(`no run with id ${missing.join(', ')}`)
+    if (missing.length > 0) throw new StoreError(`no run with id ${missing.join(', ')}`, 404)
 
     const chunks = new Map<number, DecodedChunk[]>()
     const rows = sql

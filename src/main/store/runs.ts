@@ -31,7 +31,7 @@ function requireRun(sql: Sql, runId: number): LiveRun {
   const run = sql.stmt('SELECT id, sweep_id, status, alpha_count, steps_planned FROM runs WHERE id = ?').get(runId) as
     | LiveRun
     | undefined
-  if (!run) throw new StoreError(`no run with id ${runId}`)
+  if (!run) throw new StoreError(`no run with id ${runId}`, 404)
   return run
 }
 

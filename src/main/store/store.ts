@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import type { HistoryQuery } from '../../shared/api-schemas'
 import type {
   AlphaSeries,
   DatasetRow,
@@ -7,7 +8,6 @@ import type {
   FinalAlphaQuery,
   FinalAlphaRow,
   HistoryChunk,
-  HistoryQuery,
   NewDataset,
   NewRun,
   NewSweep,

@@ -45,7 +45,7 @@ export function getSweep(sql: Sql, id: number): SweepRow | null {
 
 export function requireSweep(sql: Sql, id: number): SweepRow {
   const sweep = getSweep(sql, id)
-  if (!sweep) throw new StoreError(`no sweep with id ${id}`)
+  if (!sweep) throw new StoreError(`no sweep with id ${id}`, 404)
   return sweep
 }
 

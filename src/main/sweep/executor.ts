@@ -9,7 +9,7 @@ import { cpus, hostname } from 'node:os'
 import type { TrainConfig } from '../../shared/config'
 import type { EnginePreference } from '../engine/select'
 import type { TfjsBackendName } from '../engine/tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
+import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
 import { TrainWorker } from '../engine/worker-client'
 import type { RunStartInfo } from '../engine/worker-protocol'
 
@@ -29,8 +29,8 @@ export interface ExecRun {
 export interface ExecHandlers {
   onStarted?(info: RunStartInfo): void
   /** A chunk of history that continues what was delivered before for this run. */
-  onChunk?(chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
-  onEpoch?(metrics: EpochMetrics, checkpoint?: TrainCheckpoint): void
+  onChunk?(chunk: TrainedChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
+  onEpoch?(metrics: TrainedEpoch, checkpoint?: TrainCheckpoint): void
   /** The run started over (e.g. a remote worker died and another took it): drop what was delivered. */
   onRestart?(): void
 }
@@ -42,7 +42,7 @@ export interface Execution {
    * delivering every chunk live (remote); the runner then stores this instead
    * of what arrived through onChunk, in the transaction that marks it done.
    */
-  history?: HistoryChunk
+  history?: TrainedChunk
   /** Which worker trained it ("host/pid" for a remote worker, "local@host" here). */
   worker: string
 }

@@ -3,7 +3,7 @@ import type { EngineInfo, RunDetail } from '../../shared/results'
 import type { Store } from '../store'
 import type { EnginePreference } from '../engine/select'
 import type { TfjsBackendName } from '../engine/tfjs-backend'
-import type { EpochMetrics, HistoryChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
+import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
 import type { RunStartInfo } from '../engine/worker-protocol'
 import { versions } from '../versions'
 import { LocalExecutor, type Execution, type RunExecutor } from './executor'
@@ -27,13 +27,13 @@ export interface RunProgressEvent {
   step: number
   totalSteps: number
   /** Recorded rows of this chunk (steps and α, row-major). */
-  chunk: HistoryChunk
+  chunk: TrainedChunk
 }
 
 export interface RunnerEvents {
   'run-started': [run: RunDetail, info: RunStartInfo]
   'run-progress': [event: RunProgressEvent]
-  'run-epoch': [runId: number, metrics: EpochMetrics]
+  'run-epoch': [runId: number, metrics: TrainedEpoch]
   'run-finished': [runId: number, outcome: TrainOutcome]
   'run-failed': [runId: number, error: string]
   /** A run was stopped: 'cancelled' for good, or 'requeued' to train again later (pause, shutdown). */
@@ -122,13 +122,13 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
         this.engineInfo.set(run.id, { engine: info.engine, backend: info.backend, versions: stringVersions() })
         this.emit('run-started', run, info)
       },
-      onChunk: (chunk: HistoryChunk, totalSteps: number, checkpoint?: TrainCheckpoint) => {
+      onChunk: (chunk: TrainedChunk, totalSteps: number, checkpoint?: TrainCheckpoint) => {
         if (this.stopIntents.has(run.id)) return
         store.appendHistory(run.id, chunk, checkpoint)
         const step = chunk.steps.length ? chunk.steps[chunk.steps.length - 1] : 0
         this.emit('run-progress', { runId: run.id, sweepId: run.sweepId, step, totalSteps, chunk })
       },
-      onEpoch: (metrics: EpochMetrics, checkpoint?: TrainCheckpoint) => {
+      onEpoch: (metrics: TrainedEpoch, checkpoint?: TrainCheckpoint) => {
         if (this.stopIntents.has(run.id)) return
         store.addEpochMetrics(run.id, [metrics], checkpoint)
         this.emit('run-epoch', run.id, metrics)

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { PRESETS, PRESET_NAMES, SweepSpecSchema, type PresetName, type SweepSpec } from '../../shared/sweep-spec'
+import { UserError } from '../../shared/errors'
 import { formatIssues } from '../../shared/validation'
 
 /** A sweep spec that failed validation; the message names every bad field. */
-export class SpecError extends Error {}
+export class SpecError extends UserError {}
 
 export function isPresetName(name: string): name is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(name)

@@ -4,7 +4,7 @@ import { Rng } from '../../../src/shared/random'
 import { initTfjs } from '../../../src/main/engine/tfjs-backend'
 import { createTfjsEngine } from '../../../src/main/engine/tfjs-engine'
 import { createNativeEngine, nativeAvailable } from '../../../src/main/engine/native-engine'
-import { trainRun, type EpochMetrics, type HistoryChunk, type TrainCheckpoint } from '../../../src/main/engine/trainer'
+import { trainRun, type TrainedEpoch, type TrainedChunk, type TrainCheckpoint } from '../../../src/main/engine/trainer'
 import type { ImageSet, StepEngine } from '../../../src/main/engine/types'
 
 function synthetic(count: number, seed: number): ImageSet {
@@ -35,7 +35,7 @@ interface Recorded {
   steps: number[]
   alphas: number[]
   losses: number[]
-  epochs: EpochMetrics[]
+  epochs: TrainedEpoch[]
   finalAlpha: number[]
 }
 
@@ -59,7 +59,7 @@ function trainWithPauses(make: () => StepEngine, stopAfter: number[]): Recorded 
         test,
         engine,
         {
-          onChunk: (c: HistoryChunk, _total, cp) => {
+          onChunk: (c: TrainedChunk, _total, cp) => {
             out.steps.push(...c.steps)
             out.alphas.push(...c.alphas)
             out.losses.push(...c.losses)

@@ -4,7 +4,7 @@ import { Rng } from '../../../src/shared/random'
 import { initTfjs } from '../../../src/main/engine/tfjs-backend'
 import { createTfjsEngine } from '../../../src/main/engine/tfjs-engine'
 import { epochOrder, initAlpha, initialParams } from '../../../src/main/engine/init'
-import { trainRun, type HistoryChunk } from '../../../src/main/engine/trainer'
+import { trainRun, type TrainedChunk } from '../../../src/main/engine/trainer'
 import type { ImageSet } from '../../../src/main/engine/types'
 
 function synthetic(count: number, seed: number): ImageSet {
@@ -28,8 +28,8 @@ const config = (over: Partial<TrainConfig> = {}): TrainConfig => ({
   ...over
 })
 
-function history(cfg: TrainConfig, train: ImageSet, test: ImageSet): { chunks: HistoryChunk[]; outcome: ReturnType<typeof trainRun> } {
-  const chunks: HistoryChunk[] = []
+function history(cfg: TrainConfig, train: ImageSet, test: ImageSet): { chunks: TrainedChunk[]; outcome: ReturnType<typeof trainRun> } {
+  const chunks: TrainedChunk[] = []
   const engine = createTfjsEngine(cfg)
   try {
     const outcome = trainRun(cfg, train, test, engine, { onChunk: (c) => chunks.push(c) })
@@ -39,7 +39,7 @@ function history(cfg: TrainConfig, train: ImageSet, test: ImageSet): { chunks: H
   }
 }
 
-const flat = (chunks: HistoryChunk[]): number[] => chunks.flatMap((c) => Array.from(c.alphas))
+const flat = (chunks: TrainedChunk[]): number[] => chunks.flatMap((c) => Array.from(c.alphas))
 
 describe('trainer', () => {
   const train = synthetic(100, 1)

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DEFAULT_ALPHA_GRID, PAPER_TRAIN_DEFAULTS, type TrainConfig } from '../../../src/shared/config'
 import { TrainWorker } from '../../../src/main/engine/worker-client'
-import type { HistoryChunk } from '../../../src/main/engine/trainer'
+import type { TrainedChunk } from '../../../src/main/engine/trainer'
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'awb-worker-'))
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }))
@@ -24,7 +24,7 @@ describe('training worker thread', () => {
     const worker = new TrainWorker({ cacheDir, engine: 'tfjs', tfjsBackend: 'wasm' })
     let ticks = 0
     const timer = setInterval(() => ticks++, 5)
-    const chunks: HistoryChunk[] = []
+    const chunks: TrainedChunk[] = []
     const epochs: number[] = []
     let started: { engine: string; backend: string; trainCount: number; totalSteps: number } | null = null
     try {

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { HistoryChunk, TrainOutcome } from '../../../src/main/engine/trainer'
+import type { TrainedChunk, TrainOutcome } from '../../../src/main/engine/trainer'
 import type { ExecHandlers, ExecRun, Execution, RunExecutor } from '../../../src/main/sweep/executor'
 import { SweepRunner } from '../../../src/main/sweep/runner'
 import { chunk, newRun, tempStore } from '../store/helpers'
 
-function typed(c: ReturnType<typeof chunk>): HistoryChunk {
+function typed(c: ReturnType<typeof chunk>): TrainedChunk {
   return {
     steps: Uint32Array.from(c.steps as number[]),
     epochs: Uint16Array.from(c.epochs as number[]),
