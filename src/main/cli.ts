@@ -8,6 +8,7 @@ import { SWEEP_HELP, sweep } from './cli/sweep'
 import { RUNS_HELP, runs } from './cli/runs'
 import { STATS_HELP, stats } from './cli/stats'
 import { SURVIVAL_HELP, survival } from './cli/survival'
+import { REPORT_HELP, report } from './cli/report'
 import { EXPORT_HELP, IMPORT_HELP, exportCommand, importCommand } from './cli/interchange'
 import { UserError } from '../shared/errors'
 
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   runs: { run: runs, help: RUNS_HELP },
   stats: { run: stats, help: STATS_HELP },
   survival: { run: survival, help: SURVIVAL_HELP },
+  report: { run: report, help: REPORT_HELP },
   export: { run: exportCommand, help: EXPORT_HELP },
   import: { run: importCommand, help: IMPORT_HELP },
   'import-idx': { run: importIdxCommand, help: IMPORT_IDX_HELP },
