@@ -2,7 +2,7 @@ import type { DataZoomComponentOption, EChartsOption, TooltipComponentOption, XA
 import { fmtNum } from '../lib/format'
 
 /** Shared look of every chart: compact, no animation (live charts redraw often; exports and screenshots are stable). */
-export const FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Inter, Roboto, "Helvetica Neue", Arial, sans-serif'
+export const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Inter, Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 export function baseOption(): EChartsOption {
   return {
