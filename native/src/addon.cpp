@@ -16,9 +16,15 @@
 //   probe(h, pixels, labels, count) → { loss, ce, logProbs, grads: { …same as getParams } }
 //   evaluate(h, pixels, labels, count) → { ceSum, correct }
 //   fmaPeak(isa, seconds) → { flops, seconds }   a register-only FMA loop: the measured peak of one core
+//   counters() → { trainSteps, evaluate, params: { calls, items, cpuSeconds, wallSeconds } }
+//                process-wide totals over every thread (worker threads share this library), for `bench sweep`
+//   resetCounters()
 //   dispose(h)
 #include <math.h>
 #include <stdarg.h>
+#include <time.h>
+
+#include <atomic>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +78,39 @@ const CoreVTable* coreFor(const std::string& isa) {
   if (isa == "generic") return &alpha_core_generic;
   return nullptr;
 }
+
+// ------------------------------------------------------------ counters
+
+/**
+ * Time spent inside the core, summed over every thread of the process: the
+ * addon's code is loaded once per process, so these statics are shared by
+ * the worker threads that train and the main thread that reads them.
+ * Thread CPU time (what the core computed) and wall time (including waits
+ * for a core on a busy machine) are kept apart.
+ */
+struct Counter {
+  std::atomic<uint64_t> calls{0}, items{0}, cpuNs{0}, wallNs{0};
+};
+Counter cTrain, cEval, cParams;
+
+uint64_t ns(clockid_t clock) {
+  timespec t;
+  clock_gettime(clock, &t);
+  return uint64_t(t.tv_sec) * 1000000000u + uint64_t(t.tv_nsec);
+}
+
+/** Adds the time of its scope to a counter. */
+struct Timed {
+  Counter& c;
+  uint64_t items, cpu0 = ns(CLOCK_THREAD_CPUTIME_ID), wall0 = ns(CLOCK_MONOTONIC);
+  Timed(Counter& counter, uint64_t n) : c(counter), items(n) {}
+  ~Timed() {
+    c.calls.fetch_add(1, std::memory_order_relaxed);
+    c.items.fetch_add(items, std::memory_order_relaxed);
+    c.cpuNs.fetch_add(ns(CLOCK_THREAD_CPUTIME_ID) - cpu0, std::memory_order_relaxed);
+    c.wallNs.fetch_add(ns(CLOCK_MONOTONIC) - wall0, std::memory_order_relaxed);
+  }
+};
 
 // ------------------------------------------------------------ arg helpers
 
@@ -279,6 +318,7 @@ Napi::Value SetParams(const Napi::CallbackInfo& info) {
   p.denseKernel = typed<float>(info[3], "denseKernel", int64_t(h.shapes.flat) * NUM_CLASSES).Data();
   p.denseBias = typed<float>(info[4], "denseBias", NUM_CLASSES).Data();
   p.alpha = typed<float>(info[5], "alpha", h.spec.nAlpha).Data();
+  Timed t(cParams, 1);
   h.vt->setParams(h.core, &p);
   return info.Env().Undefined();
 }
@@ -288,6 +328,7 @@ Napi::Value GetParams(const Napi::CallbackInfo& info) {
   Handle& h = handleOf(info[0]);
   CanonParams p{};
   Napi::Object obj = newParams(info.Env(), h, &p);
+  Timed t(cParams, 1);
   h.vt->getParams(h.core, &p);
   return obj;
 }
@@ -340,6 +381,7 @@ Napi::Value TrainSteps(const Napi::CallbackInfo& info) {
       rangeError(env, format("order[%lld] = %d is out of range (the training set has %lld images)", (long long)i, ord[i],
                              (long long)h.count));
   const Images data = {h.pixels, h.labels, int(h.count)};
+  Timed t(cTrain, uint64_t(steps));
   h.vt->trainSteps(h.core, &data, ord, orderLen, int(batchSize), firstBatch, int(steps), alphaOut.Data(),
                    lossOut.Data());
   return env.Undefined();
@@ -370,7 +412,10 @@ Napi::Value Evaluate(const Napi::CallbackInfo& info) {
   const Images im = images(info, 1, "evaluate");
   double ceSum;
   int64_t correct;
-  h.vt->evaluate(h.core, &im, &ceSum, &correct);
+  {
+    Timed t(cEval, uint64_t(im.count));
+    h.vt->evaluate(h.core, &im, &ceSum, &correct);
+  }
   Napi::Object obj = Napi::Object::New(env);
   obj.Set("ceSum", Napi::Number::New(env, ceSum));
   obj.Set("correct", Napi::Number::New(env, double(correct)));
@@ -391,6 +436,28 @@ Napi::Value FmaPeak(const Napi::CallbackInfo& info) {
   obj.Set("flops", Napi::Number::New(env, flops));
   obj.Set("seconds", Napi::Number::New(env, took));
   return obj;
+}
+
+Napi::Value Counters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object obj = Napi::Object::New(env);
+  auto one = [&](const char* name, const Counter& c) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("calls", Napi::Number::New(env, double(c.calls.load())));
+    o.Set("items", Napi::Number::New(env, double(c.items.load())));
+    o.Set("cpuSeconds", Napi::Number::New(env, double(c.cpuNs.load()) * 1e-9));
+    o.Set("wallSeconds", Napi::Number::New(env, double(c.wallNs.load()) * 1e-9));
+    obj.Set(name, o);
+  };
+  one("trainSteps", cTrain);
+  one("evaluate", cEval);
+  one("params", cParams);
+  return obj;
+}
+
+Napi::Value ResetCounters(const Napi::CallbackInfo& info) {
+  for (Counter* c : {&cTrain, &cEval, &cParams}) c->calls = c->items = c->cpuNs = c->wallNs = 0;
+  return info.Env().Undefined();
 }
 
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
@@ -415,6 +482,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, Probe, "probe"));
   exports.Set("evaluate", Napi::Function::New(env, Evaluate, "evaluate"));
   exports.Set("fmaPeak", Napi::Function::New(env, FmaPeak, "fmaPeak"));
+  exports.Set("counters", Napi::Function::New(env, Counters, "counters"));
+  exports.Set("resetCounters", Napi::Function::New(env, ResetCounters, "resetCounters"));
   exports.Set("dispose", Napi::Function::New(env, Dispose, "dispose"));
   return exports;
 }

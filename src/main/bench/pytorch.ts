@@ -8,12 +8,26 @@ import { projectRoot } from '../paths'
 /** Debian's python3 (python3-torch installs for it, not for a pyenv python on PATH). */
 const PYTHON = '/usr/bin/python3'
 
+/** The PyTorch formulations bench/pytorch_sweep.py times (see its docstring). */
+export const TORCH_FORMULATIONS = ['careful', 'grouped', 'status-quo'] as const
+export type TorchFormulation = (typeof TORCH_FORMULATIONS)[number]
+
+export const TORCH_LABELS: Record<TorchFormulation, string> = {
+  careful: 'PyTorch, careful per-run loop',
+  grouped: 'PyTorch, all runs at once (grouped convs)',
+  'status-quo': "PyTorch, the study's script style (DataLoader)"
+}
+
 export interface TorchSweepResult {
   torch: string
+  formulation: TorchFormulation
   wall_seconds: number
+  user_seconds: number
+  system_seconds: number
   runs: number
   steps: number
-  results: { lambda: number; final_alpha: number[]; test_accuracy: number }[]
+  epochs: number
+  mean_test_accuracy: number
 }
 
 /** Why PyTorch cannot run here, or null when it can. */
@@ -34,12 +48,14 @@ export function writeTorchData(dir: string, train: ImageSet, test: ImageSet): st
   return file
 }
 
-export function runTorchSweep(spec: SweepSpec, dataFile: string, workers: number): TorchSweepResult {
+/** Trains every run of `spec` for `epochs` epochs (≤ spec.epochs) one way, in `workers` single-thread processes. */
+export function runTorchSweep(spec: SweepSpec, formulation: TorchFormulation, dataFile: string, workers: number, epochs: number): TorchSweepResult {
   const job = {
+    formulation,
     lambdas: expandLambdas(spec.lambdas),
     runsPerLambda: spec.runsPerLambda,
     penalty: spec.penalty,
-    epochs: spec.epochs,
+    epochs,
     batchSize: spec.batchSize,
     lr: spec.lr,
     workers,
@@ -50,6 +66,6 @@ export function runTorchSweep(spec: SweepSpec, dataFile: string, workers: number
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }
   })
-  if (r.status !== 0) throw new Error(`bench/pytorch_sweep.py failed (exit ${r.status}): ${r.stderr.trim().slice(-2000)}`)
+  if (r.status !== 0) throw new Error(`bench/pytorch_sweep.py ${formulation} failed (exit ${r.status}): ${r.stderr.trim().slice(-2000)}`)
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as TorchSweepResult
 }

@@ -23,6 +23,22 @@ const EVAL_CHUNK = 8192
 
 type Handle = object
 
+/** Time spent inside one kind of native call: calls, items (steps, images, parameter sets), thread CPU and wall seconds. */
+export interface NativeCounter {
+  calls: number
+  items: number
+  cpuSeconds: number
+  wallSeconds: number
+}
+
+/** Process-wide totals over every thread that trained (the addon is loaded once per process). */
+export interface NativeCounters {
+  trainSteps: NativeCounter
+  evaluate: NativeCounter
+  /** setParams and getParams (checkpoints). */
+  params: NativeCounter
+}
+
 interface NativeAddon {
   isas(): string[]
   create(
@@ -61,6 +77,8 @@ interface NativeAddon {
   ): { loss: number; ce: number; logProbs: Float32Array; grads: Params }
   evaluate(h: Handle, images: Uint8Array, labels: Uint8Array, count: number): { ceSum: number; correct: number }
   fmaPeak(isa: string, seconds: number): { flops: number; seconds: number }
+  counters(): NativeCounters
+  resetCounters(): void
   dispose(h: Handle): void
 }
 
@@ -129,6 +147,24 @@ export function nativeFmaPeak(isa: string, seconds: number): { gflops: number; s
   if (!l.ok) throw new Error(l.reason)
   const r = l.addon.fmaPeak(isa, seconds)
   return { gflops: r.flops / r.seconds / 1e9, seconds: r.seconds }
+}
+
+/**
+ * The best of `tries` FMA-peak probes, in GFLOP/s per core (probes measure
+ * thread CPU time, so a shared machine lowers them only through contention).
+ */
+export function measuredPeakGflops(isa: string, tries = 5, seconds = 0.1): number {
+  let best = 0
+  for (let i = 0; i < tries; i++) best = Math.max(best, nativeFmaPeak(isa, seconds).gflops)
+  return best
+}
+
+/** The addon's process-wide time counters (null when the addon is not loaded); `reset` zeroes them first. */
+export function nativeCounters(reset = false): NativeCounters | null {
+  const l = load()
+  if (!l.ok) return null
+  if (reset) l.addon.resetCounters()
+  return l.addon.counters()
 }
 
 /** Every network the config schema accepts (any kernel, stride, channel count, ReLU_α or plain ReLU per layer). */
