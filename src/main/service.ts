@@ -6,7 +6,9 @@ import { NotFoundError, UserError } from '../shared/errors'
 import { PAPER_NETWORK, alphaCount } from '../shared/network'
 import type { FinalAlphaRow, GroupedSeries, RunDetail, RunPage, RunSummary, SweepRow } from '../shared/results'
 import { formatIssues } from '../shared/validation'
-import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories } from './analysis'
+import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories, poolRows, runCollapseTable } from './analysis'
+import { collectSurvival, fitsFromRows } from './reports/collect'
+import { renderReport } from './reports/html'
 import { listBundledDatasets, cacheState } from './data'
 import { measureStepMs } from './engine/step-probe'
 import { chooseEngine, type EnginePreference } from './engine/select'
@@ -320,6 +322,22 @@ export class WorkbenchService {
       getHistograms: async (q) => finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins }),
       getFinalAlphaPoints: async (q) => finalAlphaVsLambda(this.finalAlphas(q)),
       getInitFinalPairs: async (q) => initialVsFinal(this.finalAlphas(q)),
+
+      getDoseFits: async (q) => fitsFromRows(this.finalAlphas(q), q.threshold, q.pool),
+      getSurvival: async (q) => {
+        if (q.sweepId !== undefined) this.requireSweep(q.sweepId)
+        return collectSurvival(this.store, { sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined, threshold: q.threshold, pool: q.pool })
+      },
+      getRunCollapse: async (q) => {
+        const rows = this.finalAlphas(q)
+        return runCollapseTable(q.pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows, { threshold: q.threshold })
+      },
+      getReport: async (q) => {
+        const rows = this.finalAlphas(q)
+        if (rows.length === 0) throw new UserError('no finished runs match: nothing to report')
+        const html = renderReport(this.store, { sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined, threshold: q.threshold, pool: q.pool })
+        return { fileName: `alpha-workbench-report${q.sweepId !== undefined ? `-sweep-${q.sweepId}` : ''}.html`, mime: 'text/html', text: html }
+      },
 
       getMeanTrajectories: async (q) => {
         const rows = this.finalAlphas(q).slice(0, MAX_TRAJECTORY_RUNS)

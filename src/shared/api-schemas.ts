@@ -12,10 +12,13 @@ import {
   type DatasetRow,
   type EpochMetrics,
   type ExportedFile,
+  type FitsResult,
   type MeanTrajectory,
+  type RunCollapseRow,
   type RunDetail,
   type RunPage,
-  type SweepRow
+  type SweepRow,
+  type SurvivalResult
 } from './results'
 import { SweepSpecSchema } from './sweep-spec'
 
@@ -62,6 +65,10 @@ export const StatsQuerySchema = z.object({
 })
 export type StatsQuery = z.input<typeof StatsQuerySchema>
 export type StatsFilter = z.output<typeof StatsQuerySchema>
+
+/** The fits, survival and report: a stats query, optionally pooling every selected dataset. */
+export const AnalysisQuerySchema = StatsQuerySchema.extend({ pool: z.boolean().default(false) })
+export type AnalysisQuery = z.input<typeof AnalysisQuerySchema>
 
 export const HistogramQuerySchema = StatsQuerySchema.extend({ bins: z.number().int().min(2).max(100).default(10) })
 export const TrajectoryQuerySchema = StatsQuerySchema.extend({ maxPoints: z.number().int().min(2).max(5000).default(300) })
@@ -121,6 +128,14 @@ export const API = {
   getFinalAlphaPoints: args(StatsQuerySchema).returns<AlphaPoint[]>(),
   getInitFinalPairs: args(StatsQuerySchema).returns<AlphaInitFinalPair[]>(),
   getMeanTrajectories: args(TrajectoryQuerySchema).returns<MeanTrajectory[]>(),
+  /** Logistic fits of collapse on λ (per dataset, per α_i, pooled), the α_init × λ fit, the tests. */
+  getDoseFits: args(AnalysisQuerySchema).returns<FitsResult>(),
+  /** Kaplan–Meier curves of time to collapse and the log-rank tests. */
+  getSurvival: args(AnalysisQuerySchema).returns<SurvivalResult>(),
+  /** Runs with any / all α collapsed, per dataset and λ (pooled rows when pooled). */
+  getRunCollapse: args(AnalysisQuerySchema).returns<RunCollapseRow[]>(),
+  /** The self-contained HTML report of the selection (the CLI's `report`). */
+  getReport: args(AnalysisQuerySchema).returns<ExportedFile>(),
   /** Imports one of the original study's CSV files as a dataset. */
   importCsv: args(CsvFileSchema).returns<CsvImportSummary>(),
   /** A sweep as the original CSV format (one file per dataset) or as JSON. */

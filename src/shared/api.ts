@@ -13,6 +13,7 @@ export type {
   ApiMethod,
   ApiParams,
   ApiResult,
+  AnalysisQuery,
   HistoryQuery,
   RunListFilter,
   RunListQuery,
@@ -47,6 +48,10 @@ export const API_METHODS = [
   'getFinalAlphaPoints',
   'getInitFinalPairs',
   'getMeanTrajectories',
+  'getDoseFits',
+  'getSurvival',
+  'getRunCollapse',
+  'getReport',
   'importCsv',
   'exportSweep'
 ] as const satisfies readonly ApiMethod[]

@@ -462,3 +462,13 @@ export interface ExportedFile {
   mime: string
   text: string
 }
+
+/** The fits behind Figures 5 and 7 and the tests table. */
+export interface FitsResult {
+  threshold: number
+  fits: DoseFit[]
+  /** One two-covariate fit per dataset, and pooled when asked. */
+  start: StartFit[]
+  /** The collapse table of the same selection (with pooled rows when pooled): Figure 5's observed points. */
+  observed: CollapseRow[]
+}

@@ -5,6 +5,8 @@
  * all go through here, so they show the same numbers.
  */
 import {
+  collapseTable,
+  poolRows,
   DEFAULT_COLLAPSE_THRESHOLD,
   POOLED_LABEL,
   doseResponse,
@@ -16,19 +18,12 @@ import {
   type Duration
 } from '../analysis'
 import type { Store } from '../store'
-import type { DoseFit, FinalAlphaQuery, FinalAlphaRow, StartFit, SurvivalCurve, SurvivalResult } from '../../shared/results'
+import type { FinalAlphaQuery, FinalAlphaRow, FitsResult, SurvivalCurve, SurvivalResult } from '../../shared/results'
 
 export interface AnalysisQuery extends FinalAlphaQuery {
   threshold?: number
   /** Add the pooled fit / pooled curves over all selected datasets. */
   pool?: boolean
-}
-
-export interface FitsResult {
-  threshold: number
-  fits: DoseFit[]
-  /** One two-covariate fit per dataset, and pooled when asked. */
-  start: StartFit[]
 }
 
 function datasetsOf(rows: readonly FinalAlphaRow[]): string[] {
@@ -45,7 +40,8 @@ export function fitsFromRows(rows: readonly FinalAlphaRow[], threshold: number, 
     )
   )
   if (pool && names.length > 0) start.push(startFit(obs, { dataset: null, pooled: names }))
-  return { threshold, fits: doseResponse(obs, { pool }), start }
+  const observed = collapseTable(pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows, { threshold })
+  return { threshold, fits: doseResponse(obs, { pool }), start, observed }
 }
 
 export function collectFits(store: Store, q: AnalysisQuery = {}): FitsResult {
