@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { EChartsOption } from 'echarts'
 import { collapseOption, perAlphaOption } from '../../src/renderer/src/charts/collapse-options'
 import { finalAlphaScatterOption, histogramGridOption, initFinalScatterOption } from '../../src/renderer/src/charts/distribution-options'
@@ -23,6 +22,14 @@ for doc in json.load(sys.stdin):
         out.append(str(e))
 print(json.dumps(out))
 `
+
+/** Node's child_process, loaded by name: this file is type-checked with the renderer's (DOM-only) types. */
+type ExecFileSync = (file: string, args: string[], opts: { input: string; encoding: 'utf8' }) => string
+let execFileSync: ExecFileSync
+beforeAll(async () => {
+  const name = 'node:child_process'
+  execFileSync = ((await import(/* @vite-ignore */ name)) as { execFileSync: ExecFileSync }).execFileSync
+})
 
 /** For each document, the XML parser's error, or null when it is well-formed (one Python process for all). */
 function xmlErrors(docs: string[]): (string | null)[] {
