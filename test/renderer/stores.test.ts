@@ -9,7 +9,9 @@ import { useRunDetailStore } from '../../src/renderer/src/stores/run-detail'
 import { MAX_COMPARE, useRunsStore } from '../../src/renderer/src/stores/runs'
 import { useStatsStore } from '../../src/renderer/src/stores/stats'
 import { useStatusStore } from '../../src/renderer/src/stores/status'
-import { LIVE_REDRAW_MS, useSweepsStore } from '../../src/renderer/src/stores/sweeps'
+import { LIVE_REDRAW_MS, useLiveRunsStore } from '../../src/renderer/src/stores/live-runs'
+import { useSweepDraftStore } from '../../src/renderer/src/stores/sweep-draft'
+import { useSweepsStore } from '../../src/renderer/src/stores/sweeps'
 import type { RunDetail } from '../../src/shared/results'
 import { PAPER_TRAIN_DEFAULTS } from '../../src/shared/config'
 import { fakeClient, runSummary, sweepRow, type FakeClient } from './fake-client'
@@ -80,7 +82,7 @@ describe('status store', () => {
 describe('sweeps store', () => {
   it('collects live α from progress events and redraws at most every LIVE_REDRAW_MS', async () => {
     vi.useFakeTimers()
-    const sweeps = useSweepsStore()
+    const sweeps = useLiveRunsStore()
     sweeps.connect()
     await vi.runOnlyPendingTimersAsync()
     const before = sweeps.revision
@@ -110,7 +112,7 @@ describe('sweeps store', () => {
 
   it('backfills a run first seen mid-way from its stored history', async () => {
     install(fakeClient({ getAlphaHistory: () => [{ runId: 9, steps: [0, 10], epochs: [0, 0], alphas: [[0.9, 0.8], [0.5, 0.5], [0.1, 0.1]], losses: [null, null] }] }))
-    const sweeps = useSweepsStore()
+    const sweeps = useLiveRunsStore()
     sweeps.connect()
     client.emit(progress(9, [20], [0.7, 0.5, 0.1]))
     await flushPromises()
@@ -123,7 +125,9 @@ describe('sweeps store', () => {
 
   it('keeps the sweep list current from sweep-changed and marks runs stopped when their sweep stops', async () => {
     const sweeps = useSweepsStore()
+    const live = useLiveRunsStore()
     sweeps.connect()
+    live.connect()
     await flushPromises()
     client.emit({ type: 'sweep-changed', sweep: sweepRow({ id: 2 }) })
     client.emit(progress(11, [1], [0.5, 0.5, 0.5], { sweepId: 2 }))
@@ -133,8 +137,33 @@ describe('sweeps store', () => {
     client.emit({ type: 'sweep-changed', sweep: cancelled })
     expect(sweeps.activeSweeps).toEqual([])
     expect(sweeps.pastSweeps.map((s) => s.status)).toEqual(['cancelled'])
-    expect(sweeps.liveRuns.find((r) => r.runId === 11)?.status).toBe('stopped')
+    expect(live.liveRuns.find((r) => r.runId === 11)?.status).toBe('stopped')
     sweeps.disconnect()
+    live.disconnect()
+  })
+
+  it('marks a run stopped on run-stopped, and starts its curves afresh when it trains again', async () => {
+    install(fakeClient({ getAlphaHistory: () => [{ runId: 12, steps: [0, 5, 10], epochs: [0, 0, 0], alphas: [[0.5, 0.4, 0.3], [0.5, 0.5, 0.5], [0.5, 0.6, 0.7]], losses: [null, null, null] }] }))
+    vi.useFakeTimers()
+    const live = useLiveRunsStore()
+    live.connect()
+    await vi.runOnlyPendingTimersAsync()
+    client.emit({ type: 'run-started', runId: 12, sweepId: 1, engine: 'native', backend: 'avx2', totalSteps: 100 })
+    client.emit(progress(12, [0, 1], [0.5, 0.5, 0.5, 0.45, 0.5, 0.55]))
+    client.emit({ type: 'run-stopped', runId: 12, sweepId: 1, how: 'requeued' })
+    await vi.advanceTimersByTimeAsync(LIVE_REDRAW_MS)
+    expect(live.liveRuns.find((r) => r.runId === 12)?.status).toBe('stopped')
+    expect(client.callsTo('getAlphaHistory')).toEqual([])
+
+    // Resumed from its checkpoint at step 10: what came before is read back from the store.
+    client.emit({ type: 'run-started', runId: 12, sweepId: 1, engine: 'native', backend: 'avx2', totalSteps: 100 })
+    client.emit(progress(12, [11], [0.25, 0.5, 0.75]))
+    await vi.advanceTimersByTimeAsync(LIVE_REDRAW_MS)
+    const run = live.liveRuns.find((r) => r.runId === 12)
+    expect(run?.status).toBe('running')
+    expect(run?.steps).toEqual([0, 5, 10, 11])
+    expect(run?.alphas[0]).toEqual([0.5, 0.4, 0.3, 0.25])
+    live.disconnect()
   })
 
   it('estimates the remaining time from the step time until a rate is measured', async () => {
@@ -161,7 +190,6 @@ describe('sweeps store', () => {
     )
     const sweeps = useSweepsStore()
     const notices = useNoticesStore()
-    sweeps.draft.name = 'x'
     const row = await sweeps.queue({ ...(await import('../../src/shared/sweep-spec')).PRESETS.paper })
     expect(row?.id).toBe(3)
     await sweeps.pause(3)
@@ -176,9 +204,9 @@ describe('sweeps store', () => {
   })
 
   it('applies presets to the draft', () => {
-    const sweeps = useSweepsStore()
-    sweeps.applyPreset('original-code')
-    expect(sweeps.draft).toMatchObject({ penalty: 'l2', subsampleAll: true, repeats: 5 })
+    const drafts = useSweepDraftStore()
+    drafts.applyPreset('original-code')
+    expect(drafts.draft).toMatchObject({ penalty: 'l2', subsampleAll: true, repeats: 5 })
   })
 })
 

@@ -1,4 +1,4 @@
-import { API_METHODS, type ApiMethod, type EventListener, type WorkbenchClient, type WorkbenchEvent } from '../../../shared/api'
+import { API_METHODS, type ApiMethod, type EventListener, type WorkbenchClient, type WorkbenchEvent } from '@shared/api'
 
 declare global {
   interface Window {

@@ -1,5 +1,5 @@
 import type { EChartsOption, LineSeriesOption, TooltipComponentFormatterCallbackParams } from 'echarts'
-import type { CollapseRow } from '../../../shared/results'
+import type { CollapseRow } from '@shared/results'
 import { seriesColor, translucent } from '../lib/colors'
 import { alphaName, fmtLambda, fmtNum } from '../lib/format'
 import { axisTooltip, baseOption, esc, valueAxis, yValueAxis } from './base'

@@ -1,5 +1,5 @@
 import type { BarSeriesOption, EChartsOption, ScatterSeriesOption } from 'echarts'
-import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint } from '../../../shared/results'
+import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint } from '@shared/results'
 import { seriesColor } from '../lib/colors'
 import { alphaName, fmtLambda, fmtNum } from '../lib/format'
 import { baseOption, esc, itemTooltip, valueAxis, yValueAxis } from './base'

@@ -1,5 +1,5 @@
 import type { EChartsOption, LineSeriesOption } from 'echarts'
-import type { AlphaSeries, EpochMetrics } from '../../../shared/results'
+import type { AlphaSeries, EpochMetrics } from '@shared/results'
 import { ALPHA_LINE_TYPES, alphaColor, seriesColor } from '../lib/colors'
 import { alphaName, fmtNum } from '../lib/format'
 import { axisTooltip, baseOption, categoryAxis, esc, valueAxis, xZoom, yValueAxis } from './base'

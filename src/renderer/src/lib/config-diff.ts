@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../../../shared/config'
+import type { TrainConfig } from '@shared/config'
 
 /**
  * Flattens run configs into "setting → text" rows and marks the settings

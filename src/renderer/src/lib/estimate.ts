@@ -1,4 +1,4 @@
-import { expandLambdas, runCount, type SweepSpec } from '../../../shared/sweep-spec'
+import { expandLambdas, runCount, type SweepSpec } from '@shared/sweep-spec'
 
 /** Training-split sizes of the bundled datasets (README: Data). */
 export const BUNDLED_TRAIN_COUNTS: Readonly<Record<string, number>> = { 'fashion-mnist': 60_000, mnist: 8_000 }

@@ -1,7 +1,7 @@
-import { DEFAULT_ALPHA_GRID } from '../../../shared/config'
-import type { ConvLayerConfig } from '../../../shared/network'
-import { PAPER_NETWORK } from '../../../shared/network'
-import { PRESETS, SweepSpecSchema, type PresetName, type SweepSpec, type SweepSpecInput } from '../../../shared/sweep-spec'
+import { DEFAULT_ALPHA_GRID } from '@shared/config'
+import type { ConvLayerConfig } from '@shared/network'
+import { PAPER_NETWORK } from '@shared/network'
+import { PRESETS, SweepSpecSchema, type PresetName, type SweepSpec, type SweepSpecInput } from '@shared/sweep-spec'
 
 /**
  * The sweep form's editable state. Number inputs hold `number | ''` (what

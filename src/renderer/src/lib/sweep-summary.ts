@@ -1,5 +1,5 @@
-import { TrainConfigSchema } from '../../../shared/config'
-import { SweepSpecSchema, expandLambdas } from '../../../shared/sweep-spec'
+import { TrainConfigSchema } from '@shared/config'
+import { SweepSpecSchema, expandLambdas } from '@shared/sweep-spec'
 import { fmtLambda } from './format'
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`

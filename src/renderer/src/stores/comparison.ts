@@ -1,9 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { AlphaSeries, RunDetail } from '../../../shared/results'
+import type { AlphaSeries, RunDetail } from '@shared/results'
 import { apiClient } from '../api/client'
 import { diffConfigs, readableConfig } from '../lib/config-diff'
-import { errorMessage } from '../lib/format'
+import { latestRequest } from '../lib/latest'
 
 const HISTORY_POINTS = 1000
 
@@ -46,29 +46,24 @@ export const useComparisonStore = defineStore('comparison', () => {
     hiddenAlpha.value = isAlphaShown(i) ? [...hiddenAlpha.value, i] : hiddenAlpha.value.filter((x) => x !== i)
   }
 
-  let seq = 0
+  const latest = latestRequest({ loading, error })
   async function load(runIds: number[]): Promise<void> {
-    const mine = ++seq
     ids.value = [...runIds]
     if (runIds.length === 0) {
+      latest.invalidate()
       runs.value = []
       histories.value = []
       error.value = null
       return
     }
-    loading.value = true
-    try {
-      const api = apiClient()
-      const [details, series] = await Promise.all([Promise.all(runIds.map((id) => api.getRun(id))), api.getAlphaHistory(runIds, { maxPoints: HISTORY_POINTS })])
-      if (mine !== seq) return
-      runs.value = details
-      histories.value = series
-      error.value = null
-    } catch (err) {
-      if (mine === seq) error.value = errorMessage(err)
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    const api = apiClient()
+    await latest.run(
+      () => Promise.all([Promise.all(runIds.map((id) => api.getRun(id))), api.getAlphaHistory(runIds, { maxPoints: HISTORY_POINTS })]),
+      ([details, series]) => {
+        runs.value = details
+        histories.value = series
+      }
+    )
   }
 
   return { ids, runs, histories, hiddenAlpha, loading, error, alphaCount, diff, differing, identical, historyOf, isAlphaShown, toggleAlpha, load }

@@ -1,9 +1,9 @@
+import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AlphaSeries, EpochMetrics, RunDetail, SweepRow } from '../../../shared/results'
+import type { AlphaSeries, EpochMetrics, RunDetail, SweepRow } from '@shared/results'
 import { apiClient } from '../api/client'
-import { errorMessage } from '../lib/format'
-import { throttle } from '../lib/throttle'
+import { latestRequest } from '../lib/latest'
 import { useNoticesStore } from './notices'
 
 const HISTORY_POINTS = 2000
@@ -18,39 +18,40 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   const loading = ref(false)
   const error = ref<string | null>(null)
 
+  const latest = latestRequest({ loading, error })
   async function load(id: number): Promise<void> {
     runId.value = id
-    loading.value = true
-    try {
-      const api = apiClient()
-      const [r, h, m] = await Promise.all([api.getRun(id), api.getAlphaHistory([id], { maxPoints: HISTORY_POINTS }), api.getEpochMetrics(id)])
-      if (runId.value !== id) return
-      run.value = r
-      history.value = h[0] ?? null
-      metrics.value = m
-      error.value = null
-    } catch (err) {
-      if (runId.value !== id) return
-      run.value = null
-      history.value = null
-      metrics.value = []
-      error.value = errorMessage(err)
-    } finally {
-      if (runId.value === id) loading.value = false
-    }
+    const api = apiClient()
+    await latest.run(
+      () => Promise.all([api.getRun(id), api.getAlphaHistory([id], { maxPoints: HISTORY_POINTS }), api.getEpochMetrics(id)]),
+      ([r, h, m]) => {
+        run.value = r
+        history.value = h[0] ?? null
+        metrics.value = m
+      },
+      () => {
+        run.value = null
+        history.value = null
+        metrics.value = []
+      }
+    )
   }
 
   /** While the run trains, reload at most once a second (the history is downsampled server-side). */
-  const reloadSoon = throttle(() => {
-    if (runId.value !== null) void load(runId.value)
-  }, 1000)
+  const reloadSoon = useDebounceFn(
+    () => {
+      if (runId.value !== null) void load(runId.value)
+    },
+    1000,
+    { maxWait: 1000 }
+  )
 
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
       if (e.type === 'sweep-changed' || e.type === 'queue-changed') return
-      if (e.runId === runId.value) reloadSoon()
+      if (e.runId === runId.value) void reloadSoon()
     })
   }
   function disconnect(): void {

@@ -1,11 +1,11 @@
+import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
-import type { RunListQuery } from '../../../shared/api'
-import type { RunStatus, RunSummary } from '../../../shared/results'
+import type { RunListQuery } from '@shared/api'
+import type { RunStatus, RunSummary } from '@shared/results'
 import { apiClient } from '../api/client'
-import { errorMessage } from '../lib/format'
+import { latestRequest } from '../lib/latest'
 import type { NumInput } from '../lib/spec-form'
-import { debounce, throttle } from '../lib/throttle'
 
 export type RunSortField = NonNullable<RunListQuery['orderBy']>
 
@@ -75,35 +75,29 @@ export const useRunsStore = defineStore('runs', () => {
   const query = computed<RunListQuery>(() => ({ ...baseQuery(), limit: pageSize.value, offset: page.value * pageSize.value }))
 
   // Responses can arrive out of order while the user types; only the latest request counts.
-  let requestSeq = 0
+  const latest = latestRequest({ loading, error })
   async function fetch(): Promise<void> {
-    const seq = ++requestSeq
-    loading.value = true
-    try {
-      const result = await apiClient().listRuns(query.value)
-      if (seq !== requestSeq) return
-      rows.value = result.runs
-      total.value = result.total
-      error.value = null
-      loaded.value = true
-      if (page.value > 0 && page.value >= Math.ceil(result.total / pageSize.value)) {
-        page.value = Math.max(0, Math.ceil(result.total / pageSize.value) - 1)
-        void fetch()
+    await latest.run(
+      () => apiClient().listRuns(query.value),
+      (result) => {
+        rows.value = result.runs
+        total.value = result.total
+        loaded.value = true
+        if (page.value > 0 && page.value >= Math.ceil(result.total / pageSize.value)) {
+          page.value = Math.max(0, Math.ceil(result.total / pageSize.value) - 1)
+          void fetch()
+        }
       }
-    } catch (err) {
-      if (seq === requestSeq) error.value = errorMessage(err)
-    } finally {
-      if (seq === requestSeq) loading.value = false
-    }
+    )
   }
 
-  const fetchSoon = debounce(() => void fetch(), 250)
+  const fetchSoon = useDebounceFn(() => void fetch(), 250)
   // Typing in a filter waits for a pause; sorting and paging fetch at once.
   watch(
     () => JSON.stringify(filterQuery()),
     () => {
       page.value = 0
-      fetchSoon()
+      void fetchSoon()
     }
   )
   watch([orderBy, descending, page, pageSize], () => void fetch())
@@ -151,12 +145,12 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   // Finished and started runs change the table; refresh at most every 2 s while connected.
-  const refreshSoon = throttle(() => void fetch(), 2000)
+  const refreshSoon = useDebounceFn(() => void fetch(), 2000, { maxWait: 2000 })
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
-      if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'run-started' || e.type === 'sweep-changed') refreshSoon()
+      if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'run-started' || e.type === 'sweep-changed') void refreshSoon()
     })
   }
   function disconnect(): void {

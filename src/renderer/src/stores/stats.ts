@@ -1,10 +1,10 @@
+import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { StatsQuery } from '../../../shared/api'
-import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint, CollapseRow } from '../../../shared/results'
+import type { StatsQuery } from '@shared/api'
+import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint, CollapseRow } from '@shared/results'
 import { apiClient } from '../api/client'
-import { errorMessage } from '../lib/format'
-import { debounce, throttle } from '../lib/throttle'
+import { latestRequest } from '../lib/latest'
 
 /** The study's collapse threshold: an α collapses when its final value is ≤ 0.05. */
 export const DEFAULT_THRESHOLD = 0.05
@@ -32,54 +32,43 @@ export const useStatsStore = defineStore('stats', () => {
   const shownDatasets = computed(() => [...new Set(collapse.value.map((r) => r.dataset))])
   const alphaCount = computed(() => Math.max(0, ...collapse.value.map((r) => r.per_alpha.length)))
 
-  let collapseSeq = 0
+  const latestCollapse = latestRequest({ error })
   async function fetchCollapse(): Promise<void> {
-    const mine = ++collapseSeq
-    try {
-      const rows = await apiClient().getCollapseStats(query.value)
-      if (mine === collapseSeq) {
-        collapse.value = rows
-        error.value = null
-      }
-    } catch (err) {
-      if (mine === collapseSeq) error.value = errorMessage(err)
-    }
+    await latestCollapse.run(
+      () => apiClient().getCollapseStats(query.value),
+      (rows) => (collapse.value = rows)
+    )
   }
 
-  let allSeq = 0
+  const latestAll = latestRequest({ loading, error })
   async function fetchAll(): Promise<void> {
-    const mine = ++allSeq
-    ++collapseSeq
-    loading.value = true
-    try {
-      const api = apiClient()
-      const q = query.value
-      const [c, h, p, ip] = await Promise.all([api.getCollapseStats(q), api.getHistograms({ ...q, bins: bins.value }), api.getFinalAlphaPoints(q), api.getInitFinalPairs(q)])
-      if (mine !== allSeq) return
-      collapse.value = c
-      histograms.value = h
-      points.value = p
-      pairs.value = ip
-      error.value = null
-      loaded.value = true
-    } catch (err) {
-      if (mine === allSeq) error.value = errorMessage(err)
-    } finally {
-      if (mine === allSeq) loading.value = false
-    }
+    // The full fetch carries the collapse table too: a threshold-only fetch in flight is stale.
+    latestCollapse.invalidate()
+    const api = apiClient()
+    const q = query.value
+    await latestAll.run(
+      () => Promise.all([api.getCollapseStats(q), api.getHistograms({ ...q, bins: bins.value }), api.getFinalAlphaPoints(q), api.getInitFinalPairs(q)]),
+      ([c, h, p, ip]) => {
+        collapse.value = c
+        histograms.value = h
+        points.value = p
+        pairs.value = ip
+        loaded.value = true
+      }
+    )
   }
 
   // Dragging the threshold slider refetches only the collapse table, a few times a second at most.
-  const collapseSoon = debounce(() => void fetchCollapse(), 120)
-  watch(threshold, () => collapseSoon())
+  const collapseSoon = useDebounceFn(() => void fetchCollapse(), 120)
+  watch(threshold, () => void collapseSoon())
   watch([datasets, sweepId, bins], () => void fetchAll(), { deep: true })
 
-  const refreshSoon = throttle(() => void fetchAll(), 3000)
+  const refreshSoon = useDebounceFn(() => void fetchAll(), 3000, { maxWait: 3000 })
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
-      if (e.type === 'run-finished') refreshSoon()
+      if (e.type === 'run-finished') void refreshSoon()
     })
   }
   function disconnect(): void {

@@ -1,10 +1,10 @@
+import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { AppStatus, QueueState } from '../../../shared/api'
-import type { DatasetRow } from '../../../shared/results'
+import type { AppStatus, QueueState } from '@shared/api'
+import type { DatasetRow } from '@shared/results'
 import { apiClient } from '../api/client'
 import { errorMessage } from '../lib/format'
-import { throttle } from '../lib/throttle'
 
 const POLL_MS = 15_000
 
@@ -42,9 +42,9 @@ export const useStatusStore = defineStore('status', () => {
   }
 
   // New datasets appear when a sweep's first run starts or a CSV is imported.
-  const datasetsSoon = throttle(() => void refreshDatasets(), 1000)
+  const datasetsSoon = useDebounceFn(() => void refreshDatasets(), 1000, { maxWait: 1000 })
   // A sweep's change can leave the last queue-changed event one step behind (a run that just ended); re-read the truth.
-  const statusSoon = throttle(() => void refresh(), 1000)
+  const statusSoon = useDebounceFn(() => void refresh(), 1000, { maxWait: 1000 })
 
   let unsubscribe: (() => void) | null = null
   let poll: ReturnType<typeof setInterval> | null = null
@@ -53,10 +53,10 @@ export const useStatusStore = defineStore('status', () => {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
       if (e.type === 'queue-changed') queue.value = e.queue
-      else if (e.type === 'run-started' || e.type === 'run-finished') datasetsSoon()
+      else if (e.type === 'run-started' || e.type === 'run-finished') void datasetsSoon()
       else if (e.type === 'sweep-changed') {
-        datasetsSoon()
-        statusSoon()
+        void datasetsSoon()
+        void statusSoon()
       }
     })
     poll = setInterval(() => void refresh(), POLL_MS)

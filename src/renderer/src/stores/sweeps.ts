@@ -1,72 +1,33 @@
+import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, triggerRef } from 'vue'
-import type { CsvImportSummary, WorkbenchEvent } from '../../../shared/api'
-import type { PresetName, SweepSpec } from '../../../shared/sweep-spec'
-import type { SweepRow } from '../../../shared/results'
+import { computed, ref } from 'vue'
+import type { CsvImportSummary, ExportedFile, WorkbenchEvent } from '@shared/api'
+import type { SweepSpec } from '@shared/sweep-spec'
+import type { SweepRow } from '@shared/results'
 import { apiClient } from '../api/client'
-import { presetForm, type SweepForm } from '../lib/spec-form'
-import { throttle } from '../lib/throttle'
+import { useLiveRunsStore } from './live-runs'
 import { useNoticesStore } from './notices'
 import { useStatusStore } from './status'
 
-/** A run training now (or just finished), fed by live events. */
-export interface LiveRun {
-  runId: number
-  sweepId: number
-  /** 'stopped': cancelled, or its sweep paused or cancelled while it trained. */
-  status: 'running' | 'done' | 'failed' | 'stopped'
-  engine: string | null
-  step: number
-  totalSteps: number
-  nAlpha: number
-  /** Recorded steps and alphas[i][k] = α_i at steps[k], decimated past MAX_LIVE_POINTS. */
-  steps: number[]
-  alphas: number[][]
-  loss: number | null
-  epoch: number | null
-  testAccuracy: number | null
-  finalAlpha: number[] | null
-  error: string | null
-  updatedAt: number
-}
-
-/** Live charts redraw at most this often, however fast progress events arrive. */
-export const LIVE_REDRAW_MS = 200
-const MAX_LIVE_POINTS = 2000
-const KEEP_FINISHED = 6
 const ETA_WINDOW_MS = 60_000
+const REFRESH_MS = 1000
 
 const ACTIVE: readonly SweepRow['status'][] = ['queued', 'running', 'paused']
 
-function halve(values: number[]): number[] {
-  const last = values[values.length - 1]
-  const kept = values.filter((_, k) => k % 2 === 0)
-  if (kept[kept.length - 1] !== last) kept.push(last)
-  return kept
-}
-
-/** Sweeps and the queue: the list, its controls, live progress of running runs, and the form's draft. */
+/** The sweep list: its rows kept current from events, its controls, and each sweep's ETA. */
 export const useSweepsStore = defineStore('sweeps', () => {
   const notices = useNoticesStore()
   const statusStore = useStatusStore()
+  const liveRuns = useLiveRunsStore()
 
   const sweeps = ref<SweepRow[]>([])
   const loaded = ref(false)
-  const draft = ref<SweepForm>(presetForm('paper'))
-
-  const live = shallowRef(new Map<number, LiveRun>())
-  /** Bumped on every (throttled) live redraw; charts read it to recompute. */
-  const revision = ref(0)
 
   /** stepsDone samples per sweep, for a measured ETA. */
   const samples = new Map<number, { t: number; done: number }[]>()
 
   const activeSweeps = computed(() => sweeps.value.filter((s) => ACTIVE.includes(s.status)))
   const pastSweeps = computed(() => sweeps.value.filter((s) => !ACTIVE.includes(s.status)))
-  const liveRuns = computed(() => {
-    void revision.value
-    return [...live.value.values()].sort((a, b) => (a.status === b.status ? a.runId - b.runId : a.status === 'running' ? -1 : 1))
-  })
 
   function sample(row: SweepRow): void {
     const now = Date.now()
@@ -91,11 +52,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
     loaded.value = true
   }
 
-  const refreshSoon = throttle(() => void refresh(), 1000)
-  const redraw = throttle(() => {
-    triggerRef(live)
-    revision.value++
-  }, LIVE_REDRAW_MS)
+  // Trailing-edge throttle: a burst of run events becomes one reload a second later.
+  const refreshSoon = useDebounceFn(() => void refresh(), REFRESH_MS, { maxWait: REFRESH_MS })
 
   /**
    * Remaining time of a sweep: from its measured step rate over the last
@@ -117,154 +75,9 @@ export const useSweepsStore = defineStore('sweeps', () => {
     return stepMs === null ? null : (remaining * stepMs) / Math.max(1, statusStore.workers)
   }
 
-  function pruneFinished(): void {
-    const finished = [...live.value.values()].filter((r) => r.status !== 'running').sort((a, b) => b.updatedAt - a.updatedAt)
-    for (const r of finished.slice(KEEP_FINISHED)) live.value.delete(r.runId)
-  }
-
-  function markStopped(which: (r: LiveRun) => boolean): void {
-    let changed = false
-    for (const r of live.value.values()) {
-      if (r.status === 'running' && which(r)) {
-        r.status = 'stopped'
-        r.updatedAt = Date.now()
-        changed = true
-      }
-    }
-    if (changed) {
-      pruneFinished()
-      redraw()
-    }
-  }
-
-  function ensureLive(runId: number, sweepId: number, nAlpha: number, totalSteps: number): LiveRun {
-    let run = live.value.get(runId)
-    if (!run) {
-      run = {
-        runId,
-        sweepId,
-        status: 'running',
-        engine: null,
-        step: 0,
-        totalSteps,
-        nAlpha,
-        steps: [],
-        alphas: Array.from({ length: nAlpha }, () => []),
-        loss: null,
-        epoch: null,
-        testAccuracy: null,
-        finalAlpha: null,
-        error: null,
-        updatedAt: Date.now()
-      }
-      live.value.set(runId, run)
-    }
-    return run
-  }
-
-  /** A run seen mid-way (page opened during a sweep): fetch what it recorded before we listened. */
-  async function backfill(run: LiveRun): Promise<void> {
-    const before = run.steps.length ? run.steps[0] : Number.POSITIVE_INFINITY
-    const series = await apiClient()
-      .getAlphaHistory([run.runId], { maxPoints: 500 })
-      .catch(() => [])
-    const s = series[0]
-    if (!s) return
-    const keep = s.steps.map((step, k) => (step < before ? k : -1)).filter((k) => k >= 0)
-    run.steps = [...keep.map((k) => s.steps[k]), ...run.steps]
-    run.nAlpha = Math.max(run.nAlpha, s.alphas.length)
-    run.alphas = Array.from({ length: run.nAlpha }, (_, i) => [...keep.map((k) => s.alphas[i]?.[k] ?? Number.NaN), ...(run.alphas[i] ?? [])])
-    redraw()
-  }
-
-  function appendProgress(e: Extract<WorkbenchEvent, { type: 'run-progress' }>): void {
-    const known = live.value.has(e.runId)
-    const run = ensureLive(e.runId, e.sweepId, e.nAlpha, e.totalSteps)
-    run.status = 'running'
-    run.step = e.step
-    run.totalSteps = e.totalSteps
-    run.loss = e.loss
-    run.updatedAt = Date.now()
-    if (run.alphas.length < e.nAlpha) run.alphas.push(...Array.from({ length: e.nAlpha - run.alphas.length }, () => []))
-    run.nAlpha = e.nAlpha
-    e.steps.forEach((step, k) => {
-      run.steps.push(step)
-      for (let i = 0; i < e.nAlpha; i++) run.alphas[i].push(e.alphas[k * e.nAlpha + i])
-    })
-    if (run.steps.length > MAX_LIVE_POINTS) {
-      run.steps = halve(run.steps)
-      run.alphas = run.alphas.map(halve)
-    }
-    if (!known && e.steps.length && e.steps[0] > 0) void backfill(run)
-    redraw()
-  }
-
   function handle(e: WorkbenchEvent): void {
-    switch (e.type) {
-      case 'sweep-changed':
-        upsert(e.sweep)
-        // A run stopped by pause or cancel gets no event of its own; its sweep then reports fewer runs training.
-        if (e.sweep.progress.running === 0) markStopped((r) => r.sweepId === e.sweep.id)
-        break
-      case 'run-started': {
-        const run = ensureLive(e.runId, e.sweepId, 0, e.totalSteps)
-        run.engine = `${e.engine}/${e.backend}`
-        run.status = 'running'
-        redraw()
-        refreshSoon()
-        break
-      }
-      case 'run-progress':
-        appendProgress(e)
-        refreshSoon()
-        break
-      case 'run-epoch': {
-        const run = live.value.get(e.runId)
-        if (run) {
-          run.epoch = e.epoch
-          run.testAccuracy = e.testAccuracy
-          redraw()
-        }
-        break
-      }
-      case 'run-finished':
-      case 'run-failed': {
-        const run = live.value.get(e.runId)
-        if (run) {
-          run.status = e.type === 'run-finished' ? 'done' : 'failed'
-          run.updatedAt = Date.now()
-          if (e.type === 'run-finished') {
-            run.finalAlpha = e.finalAlpha
-            run.testAccuracy = e.testAccuracy
-            run.step = run.totalSteps
-          } else {
-            run.error = e.error
-          }
-          pruneFinished()
-          redraw()
-        }
-        refreshSoon()
-        break
-      }
-      case 'queue-changed':
-        break
-    }
-  }
-
-  /** Runs already training when the UI connects, shown with their history so far. */
-  async function loadRunning(): Promise<void> {
-    const page = await apiClient()
-      .listRuns({ status: ['running'], limit: 50 })
-      .catch(() => null)
-    if (!page) return
-    for (const r of page.runs) {
-      if (live.value.has(r.id)) continue
-      const run = ensureLive(r.id, r.sweepId, r.alphaCount, r.stepsPlanned ?? 0)
-      run.step = r.stepsDone
-      run.engine = r.engine ? `${r.engine.engine}/${r.engine.backend}` : null
-      void backfill(run)
-    }
-    redraw()
+    if (e.type === 'sweep-changed') upsert(e.sweep)
+    else if (e.type === 'run-started' || e.type === 'run-progress' || e.type === 'run-finished' || e.type === 'run-failed') void refreshSoon()
   }
 
   let unsubscribe: (() => void) | null = null
@@ -272,13 +85,11 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent(handle)
     void refresh()
-    void loadRunning()
   }
   function disconnect(): void {
     unsubscribe?.()
     unsubscribe = null
     refreshSoon.cancel()
-    redraw.cancel()
   }
 
   async function queue(spec: SweepSpec): Promise<SweepRow | undefined> {
@@ -306,7 +117,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
       await apiClient().cancelRun(runId)
       return true
     })
-    if (ok) markStopped((r) => r.runId === runId)
+    if (ok) liveRuns.markStopped((r) => r.runId === runId)
   }
 
   async function importCsv(fileName: string, text: string): Promise<CsvImportSummary | undefined> {
@@ -319,12 +130,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
     return summary
   }
 
-  async function exportSweep(id: number, format: 'csv' | 'json'): Promise<{ fileName: string; mime: string; text: string }[] | undefined> {
+  async function exportSweep(id: number, format: 'csv' | 'json'): Promise<ExportedFile[] | undefined> {
     return notices.attempt(`Exporting sweep ${id}`, () => apiClient().exportSweep(id, format))
-  }
-
-  function applyPreset(name: PresetName): void {
-    draft.value = presetForm(name)
   }
 
   function byId(id: number): SweepRow | undefined {
@@ -334,11 +141,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
   return {
     sweeps,
     loaded,
-    draft,
-    revision,
     activeSweeps,
     pastSweeps,
-    liveRuns,
     etaMs,
     byId,
     refresh,
@@ -351,7 +155,6 @@ export const useSweepsStore = defineStore('sweeps', () => {
     remove,
     cancelRun,
     importCsv,
-    exportSweep,
-    applyPreset
+    exportSweep
   }
 })
