@@ -10,7 +10,8 @@ import type { CollapseRow, DoseFit, StartFit, SurvivalCurve } from '../results'
 /** Okabe–Ito (colour-blind safe), the palette of Figures 1–4. */
 const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#8C6D31', '#000000', '#7F3C8D', '#11A579', '#E73F74', '#3969AC']
 const color = (i: number): string => COLORS[i % COLORS.length]
-const FONT = '-apple-system, BlinkMacSystemFont, "Segoe UI", Inter, Roboto, "Helvetica Neue", Arial, sans-serif'
+/** Single-quoted family names: ECharts writes the font into a double-quoted SVG attribute. */
+const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Inter, Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 function base(): EChartsOption {
   return {

@@ -2,7 +2,7 @@
  * ECharts, tree-shaken: only the charts and components the workbench draws.
  * Both renderers are registered: canvas on screen, SVG for "export SVG".
  */
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomComponent,
   GridComponent,
@@ -21,6 +21,7 @@ use([
   LineChart,
   ScatterChart,
   BarChart,
+  HeatmapChart,
   GridComponent,
   TooltipComponent,
   LegendComponent,
