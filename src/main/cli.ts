@@ -5,6 +5,7 @@ import { BENCH_HELP, bench } from './cli/bench'
 import { SERVE_HELP, serve } from './cli/serve'
 import { IMPORT_IDX_HELP, importIdxCommand } from './cli/import-idx'
 import { SWEEP_HELP, sweep } from './cli/sweep'
+import { WORKER_HELP, worker } from './cli/worker'
 import { RUNS_HELP, runs } from './cli/runs'
 import { STATS_HELP, stats } from './cli/stats'
 import { SURVIVAL_HELP, survival } from './cli/survival'
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   doctor: { run: doctor, help: DOCTOR_HELP },
   train: { run: train, help: TRAIN_HELP },
   sweep: { run: sweep, help: SWEEP_HELP },
+  worker: { run: worker, help: WORKER_HELP },
   runs: { run: runs, help: RUNS_HELP },
   stats: { run: stats, help: STATS_HELP },
   survival: { run: survival, help: SURVIVAL_HELP },

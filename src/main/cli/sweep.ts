@@ -1,4 +1,9 @@
 import { cpus } from 'node:os'
+import { parseRedisUrl, RedisUrlError, type RedisTarget } from '../cluster/connection'
+import { queuePrefix } from '../cluster/protocol'
+import { RemoteExecutor } from '../cluster/remote-executor'
+import { loadDataset } from '../data'
+import type { RunExecutor } from '../sweep/executor'
 import { runCount, type SweepSpec } from '../../shared/sweep-spec'
 import { defaultDatasetCacheDir } from '../paths'
 import { SweepRunner } from '../sweep/runner'
@@ -17,6 +22,8 @@ export const SWEEP_HELP = `sweep (--preset paper|original-code | --spec FILE | -
   --workers N        training threads (default: ${cpus().length}, the number of cores)
   --sweep ID         with --resume: only this sweep (default: the whole queue)
   --engine auto|native|tfjs
+  --redis URL        train on cluster workers (\`alpha-wb worker\`) through this Redis
+                     instead of local threads: redis://[:PASSWORD@]HOST:PORT or rediss://… (TLS)
   --db PATH          database file (default: the app's, or $ALPHA_WB_DB)`
 
 function specFrom(values: { preset?: string; spec?: string; datasets?: string; name?: string }): SweepSpec {
@@ -39,11 +46,19 @@ export async function sweep(argv: string[]): Promise<number> {
     datasets: { type: 'string' },
     name: { type: 'string' },
     workers: { type: 'string' },
-    engine: { type: 'string' }
+    engine: { type: 'string' },
+    redis: { type: 'string' }
   })
   if (!values.preset && !values.spec && !values.resume) throw new CliError('sweep needs --preset NAME, --spec FILE or --resume')
   const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
   const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+  let redis: RedisTarget | undefined
+  try {
+    if (values.redis !== undefined) redis = parseRedisUrl(values.redis)
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new CliError(err.message)
+    throw err
+  }
   let spec: SweepSpec | null = null
   try {
     if (!values.resume) spec = specFrom(values)
@@ -60,15 +75,35 @@ export async function sweep(argv: string[]): Promise<number> {
       sweepId = queued.sweep.id
       console.error(`queued sweep #${sweepId} '${queued.sweep.name}': ${runCount(spec)} runs, ${queued.sweep.progress.stepsPlanned.toLocaleString('en')} steps (db ${path})`)
     }
-    return await runQueue(store, { sweepId, workers, engine, cacheDir })
+    const executor = redis ? await clusterExecutor(redis, path, cacheDir) : undefined
+    return await runQueue(store, { sweepId, workers, engine, cacheDir, executor })
   } finally {
     store.close()
   }
 }
 
+/** Connects to Redis (or says why it cannot) and returns the executor that queues runs as BullMQ jobs. */
+async function clusterExecutor(redis: RedisTarget, dbPath: string, cacheDir: string): Promise<RemoteExecutor> {
+  const executor = new RemoteExecutor({ redis, prefix: queuePrefix(dbPath), loadDataset: (name) => loadDataset(name, { cacheDir }) })
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CliError(`cannot reach Redis at ${redis.display} within 15 s`, 1)), 15_000)
+  })
+  try {
+    await Promise.race([executor.ready(), timeout])
+  } catch (err) {
+    await executor.close()
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+  console.error(`training on the cluster at ${redis.display} (queue ${queuePrefix(dbPath)})`)
+  return executor
+}
+
 async function runQueue(
   store: ReturnType<typeof openDb>['store'],
-  opts: { sweepId?: number; workers: number; engine: 'auto' | 'native' | 'tfjs'; cacheDir: string }
+  opts: { sweepId?: number; workers: number; engine: 'auto' | 'native' | 'tfjs'; cacheDir: string; executor?: RunExecutor }
 ): Promise<number> {
   const progressOf = (): { planned: number; done: number } => {
     const sweeps = opts.sweepId !== undefined ? [store.getSweep(opts.sweepId)] : store.listSweeps()
@@ -82,7 +117,7 @@ async function runQueue(
     return { planned, done }
   }
   if (opts.sweepId !== undefined && !store.getSweep(opts.sweepId)) throw new CliError(`no sweep #${opts.sweepId} in the database`)
-  const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId })
+  const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId, executor: opts.executor })
   const reset = runner.start()
   if (reset.length) console.error(`resuming ${reset.length} run(s) interrupted earlier from their last checkpoint: ${reset.join(', ')}`)
   const bar = new ProgressBar('sweep')
@@ -96,7 +131,7 @@ async function runQueue(
   }
   let lastDraw = 0
   runner.on('run-started', (_run, info) => {
-    engineLabel = `[${info.engine}/${info.backend} × ${runner.workerCount}]`
+    engineLabel = opts.executor ? `[${info.engine}/${info.backend}, ${runner.executor.label}]` : `[${info.engine}/${info.backend} × ${runner.workerCount}]`
   })
   runner.on('run-progress', () => {
     const now = Date.now()

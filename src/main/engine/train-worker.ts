@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises'
 import { parentPort, workerData } from 'node:worker_threads'
-import { loadDataset, subsample, type Dataset, type ImageSet } from '../data'
+import { DatasetError, loadDataset, subsample, type Dataset, type ImageSet } from '../data'
+import { toDataset } from '../data/build-dataset'
+import { decodeCacheFile } from '../data/cache-file'
 import { chooseEngine, createEngine, type EngineChoice } from './select'
 import { stepsPerEpoch, trainRun } from './trainer'
-import type { FromWorker, ToWorker, TrainWorkerData } from './worker-protocol'
+import type { DatasetFile, FromWorker, ToWorker, TrainWorkerData } from './worker-protocol'
 import type { TrainConfig } from '../../shared/config'
 import type { TrainCheckpoint } from './trainer'
 
@@ -22,12 +25,20 @@ function send(msg: FromWorker): void {
   port.postMessage(msg)
 }
 
-function dataset(name: string): Promise<Dataset> {
-  let p = datasets.get(name)
+/** A cache file fetched by content hash: fully verified (sha256) and checked against the hash the job names. */
+async function datasetFromFile(f: DatasetFile): Promise<Dataset> {
+  const contents = decodeCacheFile(await readFile(f.file), f.file)
+  if (contents.hash !== f.hash) throw new DatasetError(f.file, `holds dataset ${contents.hash.slice(0, 12)}…, not ${f.hash.slice(0, 12)}…`)
+  return toDataset(contents, f.file)
+}
+
+function dataset(name: string, file?: DatasetFile): Promise<Dataset> {
+  const key = file ? `file:${file.file}` : name
+  let p = datasets.get(key)
   if (!p) {
-    p = loadDataset(name, { cacheDir: data.cacheDir })
-    p.catch(() => datasets.delete(name))
-    datasets.set(name, p)
+    p = file ? datasetFromFile(file) : loadDataset(name, { cacheDir: data.cacheDir })
+    p.catch(() => datasets.delete(key))
+    datasets.set(key, p)
   }
   return p
 }
@@ -42,8 +53,8 @@ function engineChoice(config: TrainConfig): Promise<EngineChoice> {
   return p
 }
 
-async function train(runId: number, config: TrainConfig, resume?: TrainCheckpoint): Promise<void> {
-  const ds = await dataset(config.dataset)
+async function train(runId: number, config: TrainConfig, resume?: TrainCheckpoint, file?: DatasetFile): Promise<void> {
+  const ds = await dataset(config.dataset, file)
   const key = `${ds.hash}/${config.subsample}/${config.seeds.subsample}`
   if (lastSubsample?.key !== key) lastSubsample = { key, set: subsample(ds.train, config.subsample, config.seeds.subsample) }
   const trainSet = lastSubsample.set
@@ -88,7 +99,7 @@ port.on('message', (msg: ToWorker) => {
     return
   }
   queue = queue.then(() =>
-    train(msg.runId, msg.config, msg.resume).catch((err: unknown) =>
+    train(msg.runId, msg.config, msg.resume, msg.datasetFile).catch((err: unknown) =>
       send({ type: 'error', runId: msg.runId, message: err instanceof Error ? err.message : String(err) })
     )
   )

@@ -4,7 +4,7 @@ import { startWorker } from '../worker-entry'
 import type { EnginePreference } from './select'
 import type { TfjsBackendName } from './tfjs-backend'
 import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from './trainer'
-import type { FromWorker, RunStartInfo, ToWorker, TrainWorkerData } from './worker-protocol'
+import type { DatasetFile, FromWorker, RunStartInfo, ToWorker, TrainWorkerData } from './worker-protocol'
 
 export interface RunHandlers {
   onStarted?(info: RunStartInfo): void
@@ -85,15 +85,18 @@ export class TrainWorker {
     return this.pending.size > 0
   }
 
-  /** Trains a run from step 0, or from `resume` (a checkpoint stored earlier). */
-  run(runId: number, config: TrainConfig, handlers: RunHandlers = {}, resume?: TrainCheckpoint): Promise<TrainOutcome> {
+  /**
+   * Trains a run from step 0, or from `resume` (a checkpoint stored earlier);
+   * `datasetFile` gives its dataset as a verified cache file instead of by name.
+   */
+  run(runId: number, config: TrainConfig, handlers: RunHandlers = {}, resume?: TrainCheckpoint, datasetFile?: DatasetFile): Promise<TrainOutcome> {
     if (this.exited) return Promise.reject(new Error('training worker has exited'))
     if (this.pending.has(runId)) return Promise.reject(new Error(`run ${runId} is already training`))
     // A run cancelled earlier (pause, Ctrl-C) and now trained again must not see its old cancel request.
     Atomics.compareExchange(new Int32Array(this.cancelFlag), 0, runId, -1)
     return new Promise<TrainOutcome>((resolve, reject) => {
       this.pending.set(runId, { handlers, resolve, reject })
-      this.post({ type: 'train', runId, config, resume })
+      this.post({ type: 'train', runId, config, resume, datasetFile })
     })
   }
 

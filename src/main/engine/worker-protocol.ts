@@ -24,8 +24,15 @@ export interface RunStartInfo {
   resumedAt?: number
 }
 
-/** `resume`: continue from this checkpoint instead of step 0. */
-export type ToWorker = { type: 'train'; runId: number; config: TrainConfig; resume?: TrainCheckpoint } | { type: 'close' }
+/** A dataset given as a verified cache file (a cluster worker's copy fetched by content hash) instead of by name. */
+export interface DatasetFile {
+  file: string
+  /** sha256 the file's contents must have. */
+  hash: string
+}
+
+/** `resume`: continue from this checkpoint instead of step 0; `datasetFile`: the dataset, by content hash. */
+export type ToWorker = { type: 'train'; runId: number; config: TrainConfig; resume?: TrainCheckpoint; datasetFile?: DatasetFile } | { type: 'close' }
 
 export type FromWorker =
   | ({ type: 'started'; runId: number } & RunStartInfo)

@@ -55,6 +55,8 @@ export interface RunExecutor {
   execute(run: ExecRun, handlers: ExecHandlers): Promise<Execution>
   /** Stops a run at its next chunk; its execute() resolves with outcome.cancelled. */
   cancel(runId: number): void
+  /** The runner has recorded how the run ended; the executor may forget it (a remote job is removed). */
+  release?(runId: number): void
   /** Called by the runner so the executor can ask for more runs when its capacity grows. */
   onCapacity?(listener: () => void): void
   close(): Promise<void>

@@ -151,6 +151,7 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
         this.stopIntents.delete(run.id)
         this.engineInfo.delete(run.id)
         this.running.delete(run.id)
+        this.executor.release?.(run.id)
         this.kick()
       })
   }
