@@ -69,7 +69,7 @@ export class DatasetFetcher {
     try {
       actual = decodeCacheFile(buf, `redis ${datasetKey(hash)}`).hash
     } catch (err) {
-      throw new Error(`${label} fetched from Redis is corrupt: ${err instanceof DatasetError ? err.problem : (err as Error).message}`)
+      throw new Error(`${label} fetched from Redis is corrupt: ${err instanceof DatasetError ? err.problem : (err as Error).message}`, { cause: err })
     }
     if (actual !== hash) throw new Error(`${label}: Redis holds a different dataset under this hash (${actual.slice(0, 12)}…)`)
     await mkdir(this.dir, { recursive: true })
