@@ -16,9 +16,10 @@ import { benchSweep, scaledPaperSpec, type SweepBenchResult } from '../bench/swe
 import { flopsPerStep } from '../bench/flops'
 import { TORCH_FORMULATIONS, TORCH_LABELS, runTorchSweep, torchUnavailable, writeTorchData, type TorchSweepResult } from '../bench/pytorch'
 import { printBreakdown, machineLine } from '../bench/report'
+import { benchIngest, benchThroughput, startRedisServer, type IngestResult } from '../bench/cluster-bench'
 import type { EnginePreference } from '../engine/select'
 
-export const BENCH_HELP = `bench [step|sweep|compare] [options]        (npm run bench -- <mode> …)
+export const BENCH_HELP = `bench [step|sweep|compare|cluster|store] [options]        (npm run bench -- <mode> …)
   step     ms per batch-64 training step and seconds per full paper run
            (10 epochs × 10,000 images, 1,570 steps) on each engine, median of
            --runs N (default 3); --engine auto|native|tfjs|all (default all).
@@ -40,6 +41,11 @@ export const BENCH_HELP = `bench [step|sweep|compare] [options]        (npm run 
            so); --full trains all epochs (about 15 minutes on 2 cores).
            Skipped with a message where PyTorch is absent. --fraction F,
            --workers N.
+  cluster  through BullMQ and a throw-away redis-server: the same scaled paper
+           sweep (--runs N runs, 2 epochs) on local threads, 1 and 2 worker
+           processes; then the coordinator's ingest with simulated workers
+           returning stored full-length runs (60,000 images, 10 epochs) at
+           full speed (--ingest-runs N, default 60): runs/s, α records/s, CPU.
   store    fills a temporary database with a 1,000-run sweep (1,570 steps × 3 α
            each) and times the UI's reads (collapse table, α history of 100
            runs, a page of runs): bench/store.ts.`
@@ -78,7 +84,8 @@ export async function bench(argv: string[]): Promise<number> {
       fraction: { type: 'string' },
       workers: { type: 'string' },
       full: { type: 'boolean' },
-      'torch-epochs': { type: 'string' }
+      'torch-epochs': { type: 'string' },
+      'ingest-runs': { type: 'string' }
     },
     true
   )
@@ -95,7 +102,13 @@ export async function bench(argv: string[]): Promise<number> {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'bench', 'store.ts')], { stdio: 'inherit' })
     return r.status ?? 1
   }
-  if (mode !== 'step') throw new CliError(`unknown bench '${mode}' (available: step, sweep, compare, store)`)
+  if (mode === 'cluster') {
+    return clusterMode(
+      numberFlag('runs', values.runs, 8, { min: 2, max: 200, integer: true }),
+      numberFlag('ingest-runs', values['ingest-runs'], 60, { min: 4, max: 5000, integer: true })
+    )
+  }
+  if (mode !== 'step') throw new CliError(`unknown bench '${mode}' (available: step, sweep, compare, cluster, store)`)
   return stepMode(numberFlag('runs', values.runs, 3, { min: 1, integer: true }), values.engine ?? 'all')
 }
 
@@ -252,5 +265,49 @@ async function compareMode(fraction: number, workers: number, engine: EnginePref
   console.log(`  ratio: α-Workbench is ${ratio.toFixed(1)}× faster than the fastest PyTorch formulation (${fastest.label}${fastest.extrapolated ? ', extrapolated' : ''}) in wall time; goal ≥ 10×: ${ratio >= 10 ? 'met' : 'not met'}`)
   const cpuRatio = fastest.cpuMsPerStep! / rows[0].cpuMsPerStep!
   console.log(`         in CPU time per step (what a busy machine distorts least): ${cpuRatio.toFixed(1)}×`)
+  return 0
+}
+
+async function clusterMode(runs: number, ingestRuns: number): Promise<number> {
+  const cacheDir = defaultDatasetCacheDir()
+  const paper = presetSpec('paper')
+  const spec = { ...paper, name: 'bench cluster', lambdas: [0.01], runsPerLambda: runs, epochs: 2 }
+  const redis = await startRedisServer()
+  const isa = nativeAvailable()
+  console.log(`bench cluster: ${cpus().length} core(s), ${isa.ok ? `native/${isa.isa}` : 'no native kernel'}; redis-server on ${redis.url} (AOF on)`)
+  try {
+    console.log(`  throughput: ${runs} paper-network runs (10,000 images, 2 epochs = 314 steps each), workers started beforehand`)
+    const rows = await benchThroughput(spec, { cacheDir, url: redis.url })
+    const local = rows[0]
+    for (const r of rows) {
+      const overhead = ((r.wallSeconds / local.wallSeconds - 1) * 100).toFixed(0)
+      console.log(
+        `    ${r.label.padEnd(44)} ${r.wallSeconds.toFixed(2).padStart(6)} s  ${(r.steps / r.wallSeconds).toFixed(0).padStart(5)} steps/s  ${(r.runs / r.wallSeconds).toFixed(2)} runs/s` +
+          (r === local ? '' : `  (${overhead}% vs local)`)
+      )
+    }
+    const msPerStepThread = (local.wallSeconds * 1000 * cpus().length) / local.steps
+    const ds = await loadDataset('fashion-mnist', { cacheDir })
+    const fullSpec = { ...paper, name: 'bench ingest', lambdas: [0.01], runsPerLambda: ingestRuns, subsample: null, epochs: 10 }
+    const stepsPerRun = Math.ceil(ds.train.count / 64) * 10
+    console.log(`  ingest: ${ingestRuns} full paper runs (${ds.train.count.toLocaleString('en')} images, 10 epochs = ${stepsPerRun.toLocaleString('en')} steps, every α recorded) from 32 simulated worker threads`)
+    const ingest: IngestResult[] = []
+    for (const live of [false, true]) {
+      const r = await benchIngest(fullSpec, { cacheDir, url: redis.url, simWorkers: 32, live, trainCount: ds.train.count })
+      ingest.push(r)
+      console.log(
+        `    ${live ? 'with live α progress (a chunk / 64 steps)' : 'results only (no live progress)'.padEnd(41)}  ${(r.runs / r.wallSeconds).toFixed(2).padStart(6)} runs/s  ` +
+          `${Math.round(r.records / r.wallSeconds).toLocaleString('en').padStart(10)} α records/s  coordinator CPU ${(r.coordinatorCores * 100).toFixed(0)}% of a core, Redis ${(r.redisCores * 100).toFixed(0)}%`
+      )
+    }
+    const secondsPerRun = (msPerStepThread * stepsPerRun) / 1000
+    console.log(`  one worker thread: ${msPerStepThread.toFixed(2)} ms per step (incl. evaluation) → ${secondsPerRun.toFixed(0)} s per full paper run`)
+    for (const r of ingest) {
+      const threads = (r.runs / r.wallSeconds) * secondsPerRun
+      console.log(`  ${r.liveProgress ? 'with live progress' : 'results only'}: one coordinator keeps ≈${Math.floor(threads).toLocaleString('en')} worker threads busy before its ingest saturates`)
+    }
+  } finally {
+    await redis.stop()
+  }
   return 0
 }

@@ -17,7 +17,7 @@ import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { TrainConfigSchema } from '../../shared/config'
-import type { EpochMetrics, HistoryChunk, TrainOutcome } from '../engine/trainer'
+import type { TrainedChunk as HistoryChunk, TrainedEpoch, TrainOutcome } from '../engine/trainer'
 import type { RunStartInfo } from '../engine/worker-protocol'
 
 export const QUEUE_NAME = 'runs'
@@ -175,7 +175,7 @@ export function concatChunks(chunks: readonly HistoryChunk[], nAlpha: number): H
 }
 
 export function outcomeOf(r: JobResult['outcome']): TrainOutcome {
-  return { ...r, epochs: r.epochs as EpochMetrics[] }
+  return { ...r, epochs: r.epochs as TrainedEpoch[] }
 }
 
 /** A run stopped before a worker took it (its job was removed while waiting). */

@@ -113,6 +113,8 @@ export class RemoteExecutor implements RunExecutor {
   }
 
   async execute(run: ExecRun, handlers: ExecHandlers): Promise<Execution> {
+    // Workers train from the seeds (a result is the whole run); what was kept from an earlier attempt goes.
+    if (run.resume) handlers.onRestart?.()
     const hash = await this.dataset(run.config.dataset)
     const jobId = jobIdOf(run.id)
     const data: JobData = { v: 1, runId: run.id, sweepId: run.sweepId, config: run.config, dataset: { name: run.config.dataset, hash } }

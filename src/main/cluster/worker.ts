@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis'
 import { PAPER_NETWORK, alphaCount } from '../../shared/network'
 import { chooseEngine, type EngineChoice, type EnginePreference } from '../engine/select'
 import { measureStepMs } from '../engine/step-probe'
-import type { EpochMetrics, HistoryChunk } from '../engine/trainer'
+import type { TrainedChunk as HistoryChunk, TrainedEpoch as EpochMetrics } from '../engine/trainer'
 import { TrainWorker } from '../engine/worker-client'
 import type { RunStartInfo } from '../engine/worker-protocol'
 import { connect, type RedisTarget } from './connection'
@@ -210,6 +210,7 @@ export class ClusterWorker {
           },
           onEpoch: (metrics: EpochMetrics) => send({ kind: 'epoch', metrics })
         },
+        undefined,
         { file, hash: data.dataset.hash }
       )
       await sending
