@@ -1,6 +1,8 @@
 // Types of scripts/electron-sqlite.mjs (tests import it).
 export interface SqliteEnv {
   root: string
+  /** Electron's NODE_MODULE_VERSION (node-abi), null when unknown. */
+  abi: string | null
   platform: string
   arch: string
   electron: { version: string; binary: boolean } | null
@@ -16,6 +18,8 @@ export interface SqliteIo {
   mkdir(path: string): void
   remove(path: string): void
   copy(from: string, to: string): void
+  /** The NODE_MODULE_VERSION a built addon registers, or null. */
+  abiOf(path: string): string | null
   run(file: string, args: string[], cwd: string): { ok: boolean; detail: string }
   log(line: string): void
   warn(line: string): void

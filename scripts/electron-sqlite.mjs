@@ -52,8 +52,17 @@ export function inspect(root) {
   const electron = version('electron')
   const sqliteVersion = version('better-sqlite3')
   const sqliteDir = sqliteVersion ? dirname(require.resolve('better-sqlite3/package.json')) : null
+  let abi
+  try {
+    // node-abi (prebuild-install's) maps an Electron version to its NODE_MODULE_VERSION.
+    const nodeAbi = createRequire(resolveFrom('prebuild-install/package.json', sqliteDir ? [sqliteDir] : undefined) ?? join(root, 'package.json'))('node-abi')
+    abi = electron ? nodeAbi.getAbi(electron, 'electron') : null
+  } catch {
+    abi = null
+  }
   return {
     root,
+    abi,
     platform: process.platform,
     arch: process.arch,
     electron: electron ? { version: electron, binary } : null,
@@ -80,8 +89,16 @@ export const realIo = {
   mkdir: (path) => mkdirSync(path, { recursive: true }),
   remove: (path) => rmSync(path, { recursive: true, force: true }),
   copy: (from, to) => cpSync(from, to, { recursive: true }),
+  abiOf: (path) => {
+    // A V8 addon exports node_register_module_v<NODE_MODULE_VERSION>: the ABI it was built for.
+    const m = /node_register_module_v(\d+)/.exec(readFileSync(path).toString('latin1'))
+    return m ? m[1] : null
+  },
   run: (file, args, cwd) => {
-    const r = spawnSync(file, args, { cwd, stdio: 'inherit' })
+    // npm passes its own settings down (Debian's npm sets nodedir=/usr, Node's headers):
+    // they would override --target/--runtime and build for Node instead of Electron.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_(nodedir|target|runtime|disturl|dist_url|arch)$/i.test(k)))
+    const r = spawnSync(file, args, { cwd, stdio: 'inherit', env })
     return { ok: r.status === 0, detail: r.error ? r.error.message : `exit ${r.status}` }
   },
   log: (line) => console.log(line),
@@ -121,8 +138,14 @@ export function ensureElectronSqlite(env, io = realIo) {
   io.mkdir(out)
   io.copy(join(env.betterSqlite3.dir, 'package.json'), join(out, 'package.json'))
   const attempts = []
+  /** null when the addon is there and built for Electron's ABI, else what is wrong. */
+  const wrongBuild = () => {
+    if (!io.exists(addon)) return `no ${ADDON}`
+    const abi = io.abiOf(addon)
+    return env.abi && abi !== env.abi ? `built for ABI ${abi ?? 'unknown'}, Electron ${target.electron} needs ${env.abi}` : null
+  }
   const done = (method) => {
-    io.writeJson(infoFile, { ...target, method, builtAt: new Date().toISOString() })
+    io.writeJson(infoFile, { ...target, abi: env.abi, method, builtAt: new Date().toISOString() })
     io.log(`${TAG} better-sqlite3 ${target.betterSqlite3} built for Electron ${target.electron} (${method}) in ${OUT_DIR}`)
     return method
   }
@@ -133,8 +156,9 @@ export function ensureElectronSqlite(env, io = realIo) {
       [env.prebuildInstall, '--runtime', 'electron', '--target', target.electron, '--arch', target.arch, '--platform', target.platform],
       out
     )
-    if (r.ok && io.exists(addon)) return done('prebuild')
-    attempts.push(`prebuild-install: ${r.ok ? `no ${ADDON}` : r.detail}`)
+    const wrong = r.ok ? wrongBuild() : r.detail
+    if (wrong === null) return done('prebuild')
+    attempts.push(`prebuild-install: ${wrong}`)
   } else {
     attempts.push('prebuild-install: not installed')
   }
@@ -146,12 +170,14 @@ export function ensureElectronSqlite(env, io = realIo) {
       [env.nodeGyp, 'rebuild', '--release', `--target=${target.electron}`, `--arch=${target.arch}`, '--runtime=electron', `--dist-url=${ELECTRON_HEADERS}`],
       out
     )
-    if (r.ok && io.exists(addon)) return done('node-gyp')
-    attempts.push(`node-gyp: ${r.ok ? `no ${ADDON}` : r.detail}`)
+    const wrong = r.ok ? wrongBuild() : r.detail
+    if (wrong === null) return done('node-gyp')
+    attempts.push(`node-gyp: ${wrong}`)
   } else {
     attempts.push('node-gyp: not found')
   }
 
+  io.remove(addon)
   io.warn(
     `${TAG} could not build better-sqlite3 for Electron ${target.electron} (${attempts.join('; ')}).\n` +
       `The desktop app will say so when it starts; the CLI and \`npm run serve\` work. Retry with: ${FIX_COMMAND}`

@@ -12,6 +12,7 @@ const BUILT = join(OUT, ADDON)
 function env(over: Partial<SqliteEnv> = {}): SqliteEnv {
   return {
     root: ROOT,
+    abi: '145',
     platform: 'linux',
     arch: 'x64',
     electron: { version: '41.7.1', binary: true },
@@ -24,7 +25,7 @@ function env(over: Partial<SqliteEnv> = {}): SqliteEnv {
 }
 
 /** A fake disk and fake tools: `tools` says which succeed, and a successful one "writes" the addon. */
-function fakeIo(tools: { prebuild?: boolean; gyp?: boolean } = {}, files: Record<string, unknown> = {}) {
+function fakeIo(tools: { prebuild?: boolean; gyp?: boolean; abi?: string } = {}, files: Record<string, unknown> = {}) {
   const disk = new Map<string, unknown>(Object.entries(files))
   const runs: { tool: string; args: string[]; cwd: string }[] = []
   const logs: string[] = []
@@ -38,6 +39,7 @@ function fakeIo(tools: { prebuild?: boolean; gyp?: boolean } = {}, files: Record
       for (const k of [...disk.keys()]) if (k === p || k.startsWith(`${p}/`)) disk.delete(k)
     },
     copy: (from, to) => void disk.set(to, `copy of ${from}`),
+    abiOf: (p) => (disk.get(p) === 'binary' ? (tools.abi ?? '145') : null),
     run: (_file, args, cwd) => {
       const tool = args[0].includes('prebuild-install') ? 'prebuild' : 'gyp'
       runs.push({ tool, args: args.slice(1), cwd })
@@ -68,7 +70,7 @@ describe('the Electron build of better-sqlite3 (postinstall)', () => {
     expect(ensureElectronSqlite(env(), f.io)).toBe('prebuild')
     expect(f.runs).toEqual([{ tool: 'prebuild', args: ['--runtime', 'electron', '--target', '41.7.1', '--arch', 'x64', '--platform', 'linux'], cwd: OUT }])
     expect(f.disk.get(BUILT)).toBe('binary')
-    expect(f.disk.get(join(OUT, 'build-info.json'))).toMatchObject({ electron: '41.7.1', betterSqlite3: '12.6.2', platform: 'linux', arch: 'x64', method: 'prebuild' })
+    expect(f.disk.get(join(OUT, 'build-info.json'))).toMatchObject({ electron: '41.7.1', abi: '145', betterSqlite3: '12.6.2', platform: 'linux', arch: 'x64', method: 'prebuild' })
     // node_modules/better-sqlite3 is only read from (its package.json copied), never written.
     expect([...f.disk.keys()].every((k) => k.startsWith(OUT))).toBe(true)
   })
@@ -85,6 +87,14 @@ describe('the Electron build of better-sqlite3 (postinstall)', () => {
     // The sources node-gyp needs were staged beside it.
     for (const part of ['binding.gyp', 'src', 'deps']) expect(f.disk.has(join(OUT, part)), part).toBe(true)
     expect(f.disk.get(join(OUT, 'build-info.json'))).toMatchObject({ method: 'node-gyp' })
+  })
+
+  it("refuses a build made for another ABI (npm's nodedir pointing node-gyp at Node's headers)", () => {
+    const f = fakeIo({ prebuild: false, gyp: true, abi: '115' })
+    expect(ensureElectronSqlite(env(), f.io)).toBe('failed')
+    expect(f.warnings[0]).toMatch(/node-gyp: built for ABI 115, Electron 41\.7\.1 needs 145/)
+    expect(f.disk.has(BUILT)).toBe(false)
+    expect(f.disk.has(join(OUT, 'build-info.json'))).toBe(false)
   })
 
   it('when both fail, warns with the fixing command and leaves no build record (install still succeeds)', () => {
@@ -113,11 +123,18 @@ describe('the Electron build of better-sqlite3 (postinstall)', () => {
     expect(FIX_COMMAND).toBe(ELECTRON_SQLITE_FIX)
   })
 
+  it('reads the ABI a real addon was built for', async () => {
+    const { realIo } = await import('../../scripts/electron-sqlite.mjs')
+    const { nodeSqlitePath } = await import('../../src/main/store/sqlite-binding')
+    expect(realIo.abiOf(nodeSqlitePath()!)).toBe(process.versions.modules)
+  })
+
   it('on this machine: finds Electron without its binary, better-sqlite3 and both tools', () => {
     const here = inspect(join(__dirname, '../..'))
     expect(here.electron).toMatchObject({ version: expect.stringMatching(/^\d+\./) as string })
     expect(here.betterSqlite3?.version).toMatch(/^12\./)
     expect(here.prebuildInstall).toMatch(/prebuild-install/)
+    expect(here.abi).toMatch(/^\d+$/)
     // Where CI and this machine skip Electron's download, the script must take the skip path.
     if (!here.electron!.binary) {
       const f = fakeIo()

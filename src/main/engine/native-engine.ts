@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { unpackedPath } from '../paths'
 import { alphaCount, layerShapes, type NetworkConfig, type Params } from '../../shared/network'
 import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } from './types'
 
@@ -92,7 +93,8 @@ function findAddon(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const candidate = join(dir, ADDON_FILE)
-    if (existsSync(candidate)) return candidate
+    // In a packaged app the addon is listed in app.asar but lives in app.asar.unpacked (asarUnpack).
+    if (existsSync(candidate)) return unpackedPath(candidate)
     const parent = dirname(dir)
     if (parent === dir) return null
     dir = parent
