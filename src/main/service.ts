@@ -27,6 +27,8 @@ export interface ServiceOptions {
 
 /** Progress events are merged per run and sent at most this often. */
 const PROGRESS_FLUSH_MS = 100
+/** How often the service looks for other processes' writes (PRAGMA data_version); views follow within a second. */
+const EXTERNAL_POLL_MS = 250
 /** Most runs one statistics call will read histories for. */
 const MAX_TRAJECTORY_RUNS = 2000
 
@@ -46,6 +48,8 @@ export class WorkbenchService {
   private readonly pending = new Map<number, PendingProgress>()
   private readonly handlers: ApiHandlers = this.makeHandlers()
   private flushTimer: NodeJS.Timeout | null = null
+  private watchTimer: NodeJS.Timeout | null = null
+  private dataVersion = -1
   private closed = false
   private status: Promise<Omit<AppStatus, 'queue' | 'trainableDatasets' | 'stepMs'> & { probeMs: number | null }> | null = null
 
@@ -58,9 +62,31 @@ export class WorkbenchService {
   /** Restarts interrupted runs and starts training whatever is queued. */
   start(): void {
     this.runner.start()
+    this.dataVersion = this.store.dataVersion()
+    this.watchTimer = setInterval(() => this.checkExternalWrites(), EXTERNAL_POLL_MS)
+    this.watchTimer.unref()
+  }
+
+  /**
+   * Another process (the CLI, a second app window's server) wrote to the
+   * database: tell every view to re-read, report each sweep and the queue
+   * afresh, and look for newly queued runs to train.
+   */
+  checkExternalWrites(): boolean {
+    if (this.closed) return false
+    const v = this.store.dataVersion()
+    if (v === this.dataVersion) return false
+    this.dataVersion = v
+    for (const sweep of this.store.listSweeps()) this.emitEvent({ type: 'sweep-changed', sweep })
+    this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+    this.emitEvent({ type: 'data-changed', source: 'other-process' })
+    this.runner.kick()
+    return true
   }
 
   async close(): Promise<void> {
+    if (this.watchTimer) clearInterval(this.watchTimer)
+    this.watchTimer = null
     await this.runner.stop()
     this.flushProgress()
     this.closed = true
@@ -280,6 +306,7 @@ export class WorkbenchService {
         this.requireSweep(id)
         this.store.deleteSweep(id)
         this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+        this.emitEvent({ type: 'data-changed', source: 'delete' })
       },
 
       listDatasets: async () => this.store.listDatasets(),
@@ -351,6 +378,7 @@ export class WorkbenchService {
         const dataset = file.name ?? basename(file.fileName, extname(file.fileName))
         const r = importOriginalCsv(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
         this.sweepChanged(r.sweepId)
+        this.emitEvent({ type: 'data-changed', source: 'import' })
         return { dataset, sweepId: r.sweepId, runs: r.runIds.length, records: r.records, skipped: r.skipped }
       },
 

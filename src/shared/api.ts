@@ -83,6 +83,12 @@ export type WorkbenchEvent =
   | { type: 'run-stopped'; runId: number; sweepId: number; how: 'cancelled' | 'requeued' }
   | { type: 'sweep-changed'; sweep: SweepRow }
   | { type: 'queue-changed'; queue: QueueState }
+  /**
+   * Stored data changed in a way no other event describes: another process
+   * (the CLI, a second app) wrote to the database, or a CSV was imported or a
+   * sweep deleted. Every view re-reads what it shows.
+   */
+  | { type: 'data-changed'; source: 'other-process' | 'import' | 'delete' }
 
 export type EventListener = (event: WorkbenchEvent) => void
 

@@ -48,6 +48,15 @@ export class Store {
     this.sql.db.close()
   }
 
+  /**
+   * SQLite's PRAGMA data_version: changes whenever another connection (another
+   * process, another thread) commits to the file, never for this connection's
+   * own writes. Cheap enough to poll a few times a second.
+   */
+  dataVersion(): number {
+    return this.sql.db.pragma('data_version', { simple: true }) as number
+  }
+
   // datasets
   createDataset(d: NewDataset): DatasetRow {
     return createDataset(this.sql, d)

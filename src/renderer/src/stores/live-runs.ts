@@ -203,6 +203,10 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
         if (run && run.status === 'running') ended(run, 'stopped')
         break
       }
+      case 'data-changed':
+        // Runs another process started training (the CLI): show them too.
+        void loadRunningSoon()
+        break
       case 'queue-changed':
         break
     }
@@ -224,6 +228,8 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
     void redraw()
   }
 
+  const loadRunningSoon = useDebounceFn(() => void loadRunning(), 150, { maxWait: 400 })
+
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
@@ -233,6 +239,7 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
   function disconnect(): void {
     unsubscribe?.()
     unsubscribe = null
+    loadRunningSoon.cancel()
     redraw.cancel()
   }
 

@@ -50,7 +50,8 @@ export const useRunDetailStore = defineStore('runDetail', () => {
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
-      if (e.type === 'sweep-changed' || e.type === 'queue-changed') return
+      if (e.type === 'data-changed') void reloadSoon()
+      if (e.type === 'sweep-changed' || e.type === 'queue-changed' || e.type === 'data-changed') return
       if (e.runId === runId.value) void reloadSoon()
     })
   }

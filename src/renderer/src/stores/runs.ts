@@ -146,17 +146,20 @@ export const useRunsStore = defineStore('runs', () => {
 
   // Finished and started runs change the table; refresh at most every 2 s while connected.
   const refreshSoon = useDebounceFn(() => void fetch(), 2000, { maxWait: 2000 })
+  const followSoon = useDebounceFn(() => void fetch(), 150, { maxWait: 400 })
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
-      if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'run-started' || e.type === 'sweep-changed') void refreshSoon()
+      if (e.type === 'data-changed') void followSoon()
+      else if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'run-started' || e.type === 'sweep-changed') void refreshSoon()
     })
   }
   function disconnect(): void {
     unsubscribe?.()
     unsubscribe = null
     refreshSoon.cancel()
+    followSoon.cancel()
     fetchSoon.cancel()
   }
 

@@ -64,17 +64,21 @@ export const useStatsStore = defineStore('stats', () => {
   watch([datasets, sweepId, bins], () => void fetchAll(), { deep: true })
 
   const refreshSoon = useDebounceFn(() => void fetchAll(), 3000, { maxWait: 3000 })
+  /** Runs imported, deleted or finished by another process: follow within a second. */
+  const followSoon = useDebounceFn(() => void fetchAll(), 150, { maxWait: 400 })
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
       if (e.type === 'run-finished') void refreshSoon()
+      else if (e.type === 'data-changed') void followSoon()
     })
   }
   function disconnect(): void {
     unsubscribe?.()
     unsubscribe = null
     refreshSoon.cancel()
+    followSoon.cancel()
     collapseSoon.cancel()
   }
 

@@ -53,7 +53,7 @@ export const useStatusStore = defineStore('status', () => {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
       if (e.type === 'queue-changed') queue.value = e.queue
-      else if (e.type === 'run-started' || e.type === 'run-finished') void datasetsSoon()
+      else if (e.type === 'run-started' || e.type === 'run-finished' || e.type === 'data-changed') void datasetsSoon()
       else if (e.type === 'sweep-changed') {
         void datasetsSoon()
         void statusSoon()

@@ -54,6 +54,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
 
   // Trailing-edge throttle: a burst of run events becomes one reload a second later.
   const refreshSoon = useDebounceFn(() => void refresh(), REFRESH_MS, { maxWait: REFRESH_MS })
+  /** Another process wrote (data-changed): follow within a second. */
+  const followSoon = useDebounceFn(() => void refresh(), 150, { maxWait: 400 })
 
   /**
    * Remaining time of a sweep: from its measured step rate over the last
@@ -77,6 +79,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
 
   function handle(e: WorkbenchEvent): void {
     if (e.type === 'sweep-changed') upsert(e.sweep)
+    else if (e.type === 'data-changed') void followSoon()
     else if (e.type === 'run-started' || e.type === 'run-progress' || e.type === 'run-finished' || e.type === 'run-failed') void refreshSoon()
   }
 
@@ -90,6 +93,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     unsubscribe?.()
     unsubscribe = null
     refreshSoon.cancel()
+    followSoon.cancel()
   }
 
   async function queue(spec: SweepSpec): Promise<SweepRow | undefined> {
