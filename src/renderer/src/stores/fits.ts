@@ -3,7 +3,7 @@ import { ref } from 'vue'
 import type { AnalysisQuery, StatsQuery } from '../../../shared/api'
 import type { FitsResult, RunCollapseRow, SurvivalResult } from '../../../shared/results'
 import { apiClient } from '../api/client'
-import { errorMessage } from '../lib/format'
+import { latestRequest } from '../lib/latest'
 
 /** Figures 5–7: the fits, time to collapse and the run-level table for the statistics view's filters. */
 export const useFitsStore = defineStore('fits', () => {
@@ -15,24 +15,18 @@ export const useFitsStore = defineStore('fits', () => {
   const error = ref<string | null>(null)
 
   // Only the latest request's answer is shown: a slow reply to an older filter never overwrites a newer one.
-  let seq = 0
+  const latest = latestRequest({ loading, error })
   async function fetch(q: StatsQuery): Promise<void> {
-    const mine = ++seq
     const query: AnalysisQuery = { ...q, pool: pool.value }
-    loading.value = true
-    try {
-      const api = apiClient()
-      const [f, s, r] = await Promise.all([api.getDoseFits(query), api.getSurvival(query), api.getRunCollapse(query)])
-      if (mine !== seq) return
-      fits.value = f
-      survival.value = s
-      runCollapse.value = r
-      error.value = null
-    } catch (err) {
-      if (mine === seq) error.value = errorMessage(err)
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    const api = apiClient()
+    await latest.run(
+      () => Promise.all([api.getDoseFits(query), api.getSurvival(query), api.getRunCollapse(query)]),
+      ([f, s, r]) => {
+        fits.value = f
+        survival.value = s
+        runCollapse.value = r
+      }
+    )
   }
 
   /** The HTML report of the same selection, as a file to save. */
