@@ -15,6 +15,9 @@ import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } fro
 
 const IMAGE_PIXELS = 28 * 28
 const ADDON_FILE = join('native', 'build', 'Release', 'alpha_native.node')
+const require = createRequire(import.meta.url)
+/** node-gyp-build's resolver: native/build/Release first (a local compile), else native/prebuilds/<platform>-<arch>/. */
+const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string }
 /**
  * Images per native evaluate() call. The addon reads the caller's buffers in
  * place (no copy); it evaluates in groups of 16/8/4 images (one per SIMD lane),
@@ -86,15 +89,25 @@ interface NativeAddon {
 type Loaded = { ok: true; addon: NativeAddon; path: string; isas: string[] } | { ok: false; reason: string }
 let loaded: Loaded | undefined
 
-/** The addon file: $ALPHA_WB_NATIVE_ADDON, else native/build/Release/ in the nearest ancestor folder that has it. */
+/**
+ * The addon file: $ALPHA_WB_NATIVE_ADDON; else, in the nearest ancestor folder
+ * with a native/ folder, what node-gyp-build picks: the local compile
+ * (native/build/Release/) or the prebuild for this platform and architecture
+ * (native/prebuilds/<platform>-<arch>/, shipped in the package).
+ */
 function findAddon(): string | null {
   const fromEnv = process.env.ALPHA_WB_NATIVE_ADDON
   if (fromEnv) return existsSync(fromEnv) ? fromEnv : null
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
-    const candidate = join(dir, ADDON_FILE)
-    // In a packaged app the addon is listed in app.asar but lives in app.asar.unpacked (asarUnpack).
-    if (existsSync(candidate)) return unpackedPath(candidate)
+    const native = join(dir, 'native')
+    if (existsSync(join(native, 'build')) || existsSync(join(native, 'prebuilds'))) {
+      try {
+        return unpackedPath(nodeGypBuild.path(native))
+      } catch {
+        // Neither a build nor a fitting prebuild here: keep looking further up.
+      }
+    }
     const parent = dirname(dir)
     if (parent === dir) return null
     dir = parent
@@ -110,12 +123,12 @@ function load(): Loaded {
       ok: false,
       reason: fromEnv
         ? `ALPHA_WB_NATIVE_ADDON=${fromEnv} does not exist`
-        : `native addon not built (no ${ADDON_FILE}; build it with: npm exec -c "node-gyp rebuild --directory native")`
+        : `native addon not built (no ${ADDON_FILE} and no prebuild for ${process.platform}-${process.arch} in native/prebuilds; build it with: npm run install)`
     }
     return loaded
   }
   try {
-    const addon = createRequire(import.meta.url)(path) as NativeAddon
+    const addon = require(path) as NativeAddon
     loaded = { ok: true, addon, path, isas: addon.isas() }
   } catch (err) {
     loaded = { ok: false, reason: `native addon at ${path} failed to load: ${(err as Error).message}` }
@@ -159,6 +172,12 @@ export function measuredPeakGflops(isa: string, tries = 5, seconds = 0.1): numbe
   let best = 0
   for (let i = 0; i < tries; i++) best = Math.max(best, nativeFmaPeak(isa, seconds).gflops)
   return best
+}
+
+/** The file the addon was loaded from (a local compile or a prebuild), or null when it did not load. */
+export function nativeAddonPath(): string | null {
+  const l = load()
+  return l.ok ? l.path : null
 }
 
 /** The addon's process-wide time counters (null when the addon is not loaded); `reset` zeroes them first. */
