@@ -4,6 +4,9 @@ import { defineConfig } from 'electron-vite'
 import { rendererConfig } from './vite.renderer.config'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
+// The main-process tests build main and preload only (test/main/built.ts sets this): faster, and
+// independent of the renderer.
+const mainOnly = Boolean(process.env.ALPHA_WB_BUILD_MAIN_ONLY)
 
 export default defineConfig({
   main: {
@@ -28,5 +31,5 @@ export default defineConfig({
       }
     }
   },
-  renderer: rendererConfig
+  ...(mainOnly ? {} : { renderer: rendererConfig })
 })

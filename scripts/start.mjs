@@ -4,6 +4,8 @@
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 const require = createRequire(import.meta.url)
 
@@ -30,6 +32,11 @@ if (!electronBinary()) {
   )
   process.exit(1)
 }
+
+// The window's back end needs better-sqlite3 built for Electron's ABI (normally made at install; this
+// catches an Electron upgrade or an install that ran before Electron's binary was there).
+const { ensureElectronSqlite, inspect } = await import('./electron-sqlite.mjs')
+ensureElectronSqlite(inspect(join(dirname(fileURLToPath(import.meta.url)), '..')))
 
 const run = (args) => spawnSync('npx', ['electron-vite', ...args], { stdio: 'inherit' }).status ?? 1
 const built = run(['build'])

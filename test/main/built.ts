@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path'
 
 /**
  * The built app (out/main, out/preload), as the desktop app ships it. Built
- * with `electron-vite build` (no Electron binary needed) when missing or older
+ * with `electron-vite build` (no Electron binary needed; main and preload only) when missing or older
  * than the main, preload or shared sources; a lock keeps parallel test files
  * from building at once.
  */
@@ -39,7 +39,11 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     if (!stale()) return
-    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: ROOT, encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ALPHA_WB_BUILD_MAIN_ONLY: '1' }
+    })
     if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stderr || r.stdout}`)
   } finally {
     rmSync(lock, { recursive: true, force: true })

@@ -268,6 +268,39 @@ describe('lifecycle', () => {
   })
 })
 
+describe('quitting with a run training (real service, worker thread and database)', () => {
+  it('puts the running run back in the queue, closes the database, then quits', async () => {
+    state.realService = true
+    await launch()
+    const page = `${ownPage}#/queue`
+    const { PRESETS } = await import('../../src/shared/sweep-spec')
+    const spec = { ...PRESETS.paper, name: 'quit-test', datasets: ['mnist'], lambdas: [0], runsPerLambda: 1, epochs: 40, subsample: 640, batchSize: 16 }
+    const queued = (await fake.invoke('workbench:queueSweep', win().webContents, page, spec)) as { ok: boolean; value: { id: number } }
+    expect(queued, JSON.stringify(queued)).toMatchObject({ ok: true })
+    const started = (): boolean => win().webContents.sent.some((m) => (m.args[0] as { type: string }).type === 'run-started')
+    for (let t = 0; !started(); t += 50) {
+      if (t > 60_000) throw new Error('the run never started')
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const ended = appEnded()
+    fake.module.app.quit()
+    await ended
+    expect(fake.module.app.quitCalls).toBe(2)
+    const db = join(home.home, 'workbench.db')
+    // The last connection's close checkpoints and removes the WAL file: the app closed its database.
+    expect(existsSync(`${db}-wal`)).toBe(false)
+    const { openStore } = await import('../../src/main/store')
+    const store = openStore(db, { create: false })
+    try {
+      const runs = store.listRuns({ limit: 10 }).runs
+      expect(runs.map((r) => r.status)).toEqual(['queued'])
+      expect(store.getAlphaHistory(runs.map((r) => r.id))[0]?.steps ?? []).toEqual([])
+    } finally {
+      store.close()
+    }
+  }, 120_000)
+})
+
 describe('the Electron build of better-sqlite3', () => {
   afterEach(() => {
     delete (process.versions as Record<string, string | undefined>).electron
