@@ -13,6 +13,9 @@ export const LambdaRangeSchema = z
 
 const seed = z.number().int().min(0).max(2 ** 31 - 1)
 
+export const SEEDINGS = ['paired', 'independent'] as const
+export type Seeding = (typeof SEEDINGS)[number]
+
 /**
  * A sweep: every λ × runsPerLambda runs, on every dataset × repeat. Each
  * repeat draws its own training subsample (subsample seed = seed + repeat) and
@@ -35,7 +38,13 @@ export const SweepSpecSchema = z.object({
   network: NetworkSchema,
   recordEvery: z.number().int().min(1).default(1),
   /** Base seed; every run's four seeds derive from it (see sweep/expand.ts). */
-  seed: seed.default(0)
+  seed: seed.default(0),
+  /**
+   * paired: run r of a repeat reuses its weights, α starts and batch order at
+   * every λ (common random numbers: curves across λ are correlated and look
+   * smoother). independent: every (λ, run) draws its own, as the study did.
+   */
+  seeding: z.enum(SEEDINGS).default('paired')
 }).superRefine((spec, ctx) => {
   if (spec.alphaInit.kind !== 'explicit') return
   const layers = spec.network.convs.filter((c) => c.alpha).length
@@ -68,7 +77,9 @@ const PAPER_PRESET: SweepSpec = {
   momentum: 0,
   network: PAPER_NETWORK,
   recordEvery: 1,
-  seed: 0
+  seed: 0,
+  // The study drew fresh weights, α and batch order for every run at every λ.
+  seeding: 'independent'
 }
 
 /**
@@ -88,9 +99,14 @@ export function expandLambdas(l: SweepSpec['lambdas']): number[] {
   return Array.from({ length: n + 1 }, (_, i) => Math.round((l.from + i * l.step) * 1e9) / 1e9)
 }
 
-/** How a dataset appears in the statistics: base name, training-set size and subsample seed. */
-export function datasetLabel(base: string, subsample: number | null, subsampleSeed: number): string {
-  return `${base}:${subsample ?? 'all'}:s${subsampleSeed}`
+/**
+ * How a dataset appears in the statistics: what differs between its repeats.
+ * With a subsample, the repeats train on different images: base, size and
+ * subsample seed (`fashion-mnist:10000:s0`). On the whole training split no
+ * subsample is drawn and only the run seeds differ: `fashion-mnist:all:repeat0`.
+ */
+export function datasetLabel(base: string, subsample: number | null, subsampleSeed: number, repeat: number): string {
+  return subsample === null ? `${base}:all:repeat${repeat}` : `${base}:${subsample}:s${subsampleSeed}`
 }
 
 export function runCount(spec: SweepSpec): number {

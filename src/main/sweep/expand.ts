@@ -23,9 +23,10 @@ function mixSeed(...parts: number[]): number {
 }
 
 /**
- * Expands a sweep into its runs. Run r of repeat k gets the same weight, α and
- * data-order seeds at every λ (common random numbers): the runs of one column
- * differ only in λ, which makes the comparison across λ sharper. Each repeat
+ * Expands a sweep into its runs. seeding 'paired': run r of repeat k gets the
+ * same weight, α and data-order seeds at every λ (common random numbers), so
+ * the runs of one column differ only in λ. 'independent' (the study's design,
+ * used by the presets): every (λ, run) gets seeds of its own. Each repeat
  * draws its own training subsample (seed + k).
  */
 export function expandSweep(spec: SweepSpec): PlannedRun[] {
@@ -34,10 +35,10 @@ export function expandSweep(spec: SweepSpec): PlannedRun[] {
   for (const base of spec.datasets) {
     for (let k = 0; k < spec.repeats; k++) {
       const subsampleSeed = spec.seed + k
-      const label = datasetLabel(base, spec.subsample, subsampleSeed)
-      for (const lambda of lambdas) {
+      const label = datasetLabel(base, spec.subsample, subsampleSeed, k)
+      for (const [li, lambda] of lambdas.entries()) {
         for (let r = 0; r < spec.runsPerLambda; r++) {
-          const runSeed = mixSeed(spec.seed, k, r)
+          const runSeed = spec.seeding === 'independent' ? mixSeed(spec.seed, k, r, li + 1) : mixSeed(spec.seed, k, r)
           runs.push({
             datasetLabel: label,
             datasetBase: base,

@@ -19,12 +19,27 @@ describe('sweep spec', () => {
   it('original-code: L2, the full training set, five repeats as five datasets', () => {
     const runs = expandSweep(presetSpec('original-code'))
     expect(runs).toHaveLength(5 * 66)
-    expect(new Set(runs.map((r) => r.datasetLabel))).toEqual(new Set([0, 1, 2, 3, 4].map((k) => `fashion-mnist:all:s${k}`)))
+    // No subsample is drawn on the full split: the repeats differ only in their run seeds, and say so.
+    expect(new Set(runs.map((r) => r.datasetLabel))).toEqual(new Set([0, 1, 2, 3, 4].map((k) => `fashion-mnist:all:repeat${k}`)))
     expect(runs.every((r) => r.config.penalty === 'l2' && r.config.subsample === null)).toBe(true)
   })
 
-  it('gives run r the same seeds at every λ, and different seeds to different runs and repeats', () => {
-    const runs = expandSweep({ ...PRESETS.paper, repeats: 2 })
+  it('presets reproduce the study: independent seeds at every λ, every seed distinct', () => {
+    for (const name of ['paper', 'original-code'] as const) {
+      expect(PRESETS[name].seeding).toBe('independent')
+      const runs = expandSweep(PRESETS[name])
+      expect(new Set(runs.map((r) => r.config.seeds.weights)).size).toBe(runs.length)
+    }
+  })
+
+  it('defaults to paired seeding for a spec that does not say', () => {
+    const spec = parseSpec({ lambdas: [0, 0.01], runsPerLambda: 1, datasets: ['fashion-mnist'], subsample: 100, alphaInit: { kind: 'grid', grid: [0.5] }, penalty: 'l1', epochs: 1, batchSize: 8, lr: 0.01, momentum: 0, network: PRESETS.paper.network })
+    expect(spec.seeding).toBe('paired')
+    expect(() => parseSpec({ preset: 'paper', seeding: 'shared' })).toThrow(/seeding/)
+  })
+
+  it('paired: gives run r the same seeds at every λ, and different seeds to different runs and repeats', () => {
+    const runs = expandSweep({ ...PRESETS.paper, repeats: 2, seeding: 'paired' })
     const seedOf = (k: number, lambda: number, r: number): number =>
       runs.find((x) => x.datasetLabel.endsWith(`s${k}`) && x.lambda === lambda && x.runIndex === r)!.config.seeds.weights
     expect(seedOf(0, 0, 3)).toBe(seedOf(0, 0.05, 3))

@@ -1,7 +1,7 @@
 import { DEFAULT_ALPHA_GRID } from '@shared/config'
 import type { ConvLayerConfig } from '@shared/network'
 import { PAPER_NETWORK } from '@shared/network'
-import { PRESETS, SweepSpecSchema, type PresetName, type SweepSpec, type SweepSpecInput } from '@shared/sweep-spec'
+import { PRESETS, SweepSpecSchema, type PresetName, type Seeding, type SweepSpec, type SweepSpecInput } from '@shared/sweep-spec'
 
 /**
  * The sweep form's editable state. Number inputs hold `number | ''` (what
@@ -40,6 +40,7 @@ export interface SweepForm {
   momentum: NumInput
   recordEvery: NumInput
   seed: NumInput
+  seeding: Seeding
   convs: ConvForm[]
 }
 
@@ -79,6 +80,7 @@ export function formFromSpec(spec: SweepSpec): SweepForm {
     momentum: spec.momentum,
     recordEvery: spec.recordEvery,
     seed: spec.seed,
+    seeding: spec.seeding,
     convs: spec.network.convs.map((c) => ({ ...c }))
   }
 }
@@ -145,7 +147,8 @@ export function specFromForm(form: SweepForm): { spec: SweepSpecInput; errors: F
     momentum: num(form.momentum),
     network: { convs },
     recordEvery: num(form.recordEvery),
-    seed: num(form.seed)
+    seed: num(form.seed),
+    seeding: form.seeding
   }
   return { spec, errors }
 }
