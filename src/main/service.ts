@@ -141,6 +141,10 @@ export class WorkbenchService {
       this.emitEvent({ type: 'run-epoch', runId, sweepId, epoch: m.epoch, trainLoss: m.trainLoss, testLoss: m.testLoss, testAccuracy: m.testAccuracy })
     })
     r.on('run-finished', (runId) => this.runEnded(runId))
+    // The database refused writes (disk full, locked): training waits and resumes by itself.
+    r.on('stalled', (message) => console.error(`warning: ${message}`))
+    r.on('resumed', () => console.error('the database takes writes again: training resumed'))
+    r.on('fault', (err) => console.error(`error: training stopped: ${err.message}`))
     r.on('run-failed', (runId, error) => this.runEnded(runId, error))
     r.on('run-stopped', (runId, how) => {
       const run = this.store.getRun(runId)

@@ -12,7 +12,7 @@ export type DatasetSource = (typeof DATASET_SOURCES)[number]
 export const SWEEP_STATUSES = ['queued', 'running', 'paused', 'done', 'cancelled', 'failed'] as const
 export type SweepStatus = (typeof SWEEP_STATUSES)[number]
 
-export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const
+export const RUN_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled', 'diverged'] as const
 export type RunStatus = (typeof RUN_STATUSES)[number]
 
 export interface DatasetRow {
@@ -45,6 +45,8 @@ export interface SweepProgress {
   done: number
   failed: number
   cancelled: number
+  /** Trained to the end but a loss or α went non-finite (or exploded): kept out of the statistics. */
+  diverged: number
   stepsPlanned: number
   stepsDone: number
 }
@@ -183,6 +185,8 @@ export interface RunResult {
   engine?: EngineInfo
   /** Which worker trained it (see RunSummary.worker). */
   worker?: string
+  /** Set when training diverged (why, e.g. "test loss NaN after epoch 2"): the run is stored as 'diverged', not 'done'. */
+  diverged?: string
 }
 
 /** Initial and final α of one finished run: the input of every collapse statistic. */

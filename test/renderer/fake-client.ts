@@ -30,7 +30,7 @@ export function sweepRow(over: Partial<SweepRow> = {}): SweepRow {
     status: 'running',
     createdAt: 0,
     finishedAt: null,
-    progress: { total: 4, queued: 2, running: 2, done: 0, failed: 0, cancelled: 0, stepsPlanned: 400, stepsDone: 0 },
+    progress: { total: 4, queued: 2, running: 2, done: 0, failed: 0, cancelled: 0, diverged: 0, stepsPlanned: 400, stepsDone: 0 },
     ...over
   }
 }

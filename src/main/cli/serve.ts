@@ -33,7 +33,13 @@ export async function serve(argv: string[]): Promise<number> {
     await service.close()
     throw err
   })
-  service.start()
+  try {
+    service.start()
+  } catch (err) {
+    await running.close()
+    await service.close()
+    throw err
+  }
   if (token === null) {
     console.error('warning: --no-auth: anyone who can reach 127.0.0.1 on this machine (every local user, every page in a browser that guesses the port) can read, queue and delete sweeps')
   }

@@ -21,6 +21,8 @@ export const SWEEP_HELP = `sweep (--preset paper|original-code | --spec FILE | -
   --name NAME        the sweep's name
   --workers N        training threads (default: ${cpus().length}, the number of cores)
   --sweep ID         with --resume: only this sweep (default: the whole queue)
+  --force-reset      with --resume: also restart runs another live process seems
+                     to own (after a crash its PID may belong to someone else)
   --engine auto|native|tfjs
   --redis URL        train on cluster workers (\`alpha-wb worker\`) through this Redis
                      instead of local threads: redis://[:PASSWORD@]HOST:PORT or rediss://… (TLS)
@@ -42,6 +44,7 @@ export async function sweep(argv: string[]): Promise<number> {
     preset: { type: 'string' },
     spec: { type: 'string' },
     resume: { type: 'boolean' },
+    'force-reset': { type: 'boolean' },
     sweep: { type: 'string' },
     datasets: { type: 'string' },
     name: { type: 'string' },
@@ -50,6 +53,7 @@ export async function sweep(argv: string[]): Promise<number> {
     redis: { type: 'string' }
   })
   if (!values.preset && !values.spec && !values.resume) throw new CliError('sweep needs --preset NAME, --spec FILE or --resume')
+  if (values['force-reset'] && !values.resume) throw new CliError('--force-reset goes with --resume')
   const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
   const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
   let redis: RedisTarget | undefined
@@ -76,7 +80,7 @@ export async function sweep(argv: string[]): Promise<number> {
       console.error(`queued sweep #${sweepId} '${queued.sweep.name}': ${runCount(spec)} runs, ${queued.sweep.progress.stepsPlanned.toLocaleString('en')} steps (db ${path})`)
     }
     const executor = redis ? await clusterExecutor(redis, path, cacheDir) : undefined
-    return await runQueue(store, { sweepId, workers, engine, cacheDir, executor })
+    return await runQueue(store, { sweepId, workers, engine, cacheDir, executor, forceReset: values['force-reset'] ?? false })
   } finally {
     store.close()
   }
@@ -103,7 +107,7 @@ async function clusterExecutor(redis: RedisTarget, dbPath: string, cacheDir: str
 
 async function runQueue(
   store: ReturnType<typeof openDb>['store'],
-  opts: { sweepId?: number; workers: number; engine: 'auto' | 'native' | 'tfjs'; cacheDir: string; executor?: RunExecutor }
+  opts: { sweepId?: number; workers: number; engine: 'auto' | 'native' | 'tfjs'; cacheDir: string; executor?: RunExecutor; forceReset: boolean }
 ): Promise<number> {
   const progressOf = (): { planned: number; done: number } => {
     const sweeps = opts.sweepId !== undefined ? [store.getSweep(opts.sweepId)] : store.listSweeps()
@@ -118,59 +122,72 @@ async function runQueue(
   }
   if (opts.sweepId !== undefined && !store.getSweep(opts.sweepId)) throw new CliError(`no sweep #${opts.sweepId} in the database`)
   const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId, executor: opts.executor })
-  const reset = runner.start()
-  if (reset.length) console.error(`resuming ${reset.length} run(s) interrupted earlier from their last checkpoint: ${reset.join(', ')}`)
-  const bar = new ProgressBar('sweep')
-  let finished = 0
-  let failed = 0
-  let engineLabel = ''
-  const base = progressOf()
-  const redraw = (): void => {
-    const p = progressOf()
-    bar.update(p.done - base.done, p.planned - base.done, `${finished} done${failed ? `, ${failed} failed` : ''} ${engineLabel}`)
-  }
-  let lastDraw = 0
-  runner.on('run-started', (_run, info) => {
-    engineLabel = opts.executor ? `[${info.engine}/${info.backend}, ${runner.executor.label}]` : `[${info.engine}/${info.backend} × ${runner.workerCount}]`
-  })
-  runner.on('run-progress', () => {
-    const now = Date.now()
-    if (now - lastDraw > 200) {
-      lastDraw = now
-      redraw()
-    }
-  })
-  runner.on('run-finished', () => {
-    finished++
-    redraw()
-  })
-  runner.on('run-failed', (id, error) => {
-    failed++
-    bar.finish()
-    console.error(`run ${id} failed: ${error}`)
-  })
-  const started = Date.now()
-  let interrupted = false
+  // From here on the runner holds worker threads: every way out (errors included) stops it, or the process would idle forever.
+  let fault: Error | null = null
   let onStopSignal: () => void = () => {}
   const stopSignal = new Promise<void>((resolve) => (onStopSignal = resolve))
+  runner.on('fault', (err) => {
+    fault ??= err
+    onStopSignal()
+  })
+  let interrupted = false
   const onSigint = (): void => {
     if (interrupted) return
     interrupted = true
-    bar.finish()
     console.error('stopping: running runs go back to the queue at their last checkpoint…')
     onStopSignal()
   }
   process.on('SIGINT', onSigint)
   process.on('SIGTERM', onSigint)
+  const bar = new ProgressBar('sweep')
+  let finished = 0
+  let failed = 0
+  const started = Date.now()
   try {
-    await Promise.race([runner.whenIdle(), stopSignal])
-    await runner.stop()
+    if (opts.forceReset) console.error('--force-reset: restarting every running run, even those another process seems to own')
+    const reset = runner.start({ forceReset: opts.forceReset })
+    if (reset.length) console.error(`resuming ${reset.length} run(s) interrupted earlier from their last checkpoint: ${reset.join(', ')}`)
+    let engineLabel = ''
+    const base = progressOf()
+    const redraw = (): void => {
+      const p = progressOf()
+      bar.update(p.done - base.done, p.planned - base.done, `${finished} done${failed ? `, ${failed} failed` : ''} ${engineLabel}`)
+    }
+    let lastDraw = 0
+    runner.on('run-started', (_run, info) => {
+      engineLabel = opts.executor ? `[${info.engine}/${info.backend}, ${runner.executor.label}]` : `[${info.engine}/${info.backend} × ${runner.workerCount}]`
+    })
+    runner.on('run-progress', () => {
+      const now = Date.now()
+      if (now - lastDraw > 200) {
+        lastDraw = now
+        redraw()
+      }
+    })
+    runner.on('run-finished', () => {
+      finished++
+      redraw()
+    })
+    runner.on('run-failed', (id, error) => {
+      failed++
+      bar.finish()
+      console.error(`run ${id} failed: ${error}`)
+    })
+    runner.on('stalled', (message) => {
+      bar.finish()
+      console.error(`paused: ${message}`)
+    })
+    runner.on('resumed', () => console.error('the database takes writes again: training resumed'))
+    if (!fault) await Promise.race([runner.whenIdle(), stopSignal])
+    bar.finish()
+    if (!fault) redraw()
   } finally {
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', onSigint)
+    bar.finish()
+    await runner.stop()
   }
-  redraw()
-  bar.finish()
+  if (fault) throw fault as Error
   const seconds = (Date.now() - started) / 1000
   if (interrupted) {
     console.error(`stopped after ${seconds.toFixed(1)} s; ${finished} run(s) finished. Continue with: sweep --resume${opts.sweepId ? ` --sweep ${opts.sweepId}` : ''}`)

@@ -41,6 +41,7 @@ export interface ProgressDbRow {
   done: number | null
   failed: number | null
   cancelled: number | null
+  diverged: number | null
   steps_planned: number | null
   steps_done: number | null
 }
@@ -84,7 +85,7 @@ export const RUN_DETAIL_COLUMNS = `${RUN_SUMMARY_COLUMNS}, r.seeds_json, r.confi
 /** Progress counts per sweep; callers append a WHERE/GROUP BY on sweep_id. */
 export const PROGRESS_COLUMNS = `COUNT(*) AS total,
   SUM(status = 'queued') AS queued, SUM(status = 'running') AS running, SUM(status = 'done') AS done,
-  SUM(status = 'failed') AS failed, SUM(status = 'cancelled') AS cancelled,
+  SUM(status = 'failed') AS failed, SUM(status = 'cancelled') AS cancelled, SUM(status = 'diverged') AS diverged,
   SUM(COALESCE(steps_planned, 0)) AS steps_planned, SUM(steps_done) AS steps_done`
 
 export function json(value: unknown): string | null {
@@ -120,6 +121,7 @@ export function toProgress(p: ProgressDbRow | undefined): SweepProgress {
     done: p?.done ?? 0,
     failed: p?.failed ?? 0,
     cancelled: p?.cancelled ?? 0,
+    diverged: p?.diverged ?? 0,
     stepsPlanned: p?.steps_planned ?? 0,
     stepsDone: p?.steps_done ?? 0
   }

@@ -4,6 +4,7 @@ import type { EngineInfo, EpochMetrics, HistoryChunk, RunDetail, RunResult } fro
 import { StoreError } from './errors'
 import type { TrainCheckpoint } from '../engine/trainer'
 import { deleteCheckpoint, putCheckpoint, rewindToCheckpoint } from './checkpoints'
+import { processAlive, processStartToken } from './process-identity'
 import { appendChunk, deleteHistory, insertEpochMetrics } from './history'
 import { checkAlphaVector } from './run-insert'
 import { getRun } from './run-queries'
@@ -15,9 +16,11 @@ import type { Sql } from './sql'
 export interface RunOwner {
   host: string
   pid: number
+  /** The process's start token (boot id + start time), so a reused PID is not taken for it; null where unknown. */
+  start: string | null
 }
 
-export const THIS_PROCESS: RunOwner = { host: hostname(), pid: process.pid }
+export const THIS_PROCESS: RunOwner = { host: hostname(), pid: process.pid, start: processStartToken(process.pid) }
 
 interface LiveRun {
   id: number
@@ -66,10 +69,10 @@ export function claimNextRun(
       .stmt(
         `UPDATE runs SET status = 'running', started_at = ?, finished_at = NULL, error = NULL,
            steps_done = COALESCE((SELECT step FROM run_checkpoints WHERE run_id = runs.id), 0),
-           attempts = attempts + 1, owner_host = ?, owner_pid = ?, engine_json = COALESCE(?, engine_json)
+           attempts = attempts + 1, owner_host = ?, owner_pid = ?, owner_start = ?, engine_json = COALESCE(?, engine_json)
          WHERE id = ?`
       )
-      .run(sql.now(), owner.host, owner.pid, json(opts.engine), next.id)
+      .run(sql.now(), owner.host, owner.pid, owner.start, json(opts.engine), next.id)
     sql.stmt("UPDATE sweeps SET status = 'running' WHERE id = ? AND status = 'queued'").run(next.sweep_id)
     return getRun(sql, next.id)
   })
@@ -117,9 +120,16 @@ export function restartRun(sql: Sql, runId: number): void {
 export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?: HistoryChunk, full?: FullHistory): void {
   sql.write(() => {
     const run = requireRunning(sql, runId)
-    checkAlphaVector(`run ${runId}: finalAlpha`, result.finalAlpha, run.alpha_count)
-    const acc = result.testAccuracy
-    if (acc !== null && !(acc >= 0 && acc <= 1)) throw new StoreError(`run ${runId}: testAccuracy ${acc} is not in [0, 1]`)
+    let finalAlpha: number[] | null = result.finalAlpha
+    let acc = result.testAccuracy
+    if (result.diverged !== undefined) {
+      // A diverged run keeps what is meaningful: its history, and its final α / accuracy only where finite and in range.
+      if (finalAlpha.length !== run.alpha_count || finalAlpha.some((a) => !Number.isFinite(a) || a < 0 || a > 1)) finalAlpha = null
+      if (acc !== null && !(acc >= 0 && acc <= 1)) acc = null
+    } else {
+      checkAlphaVector(`run ${runId}: finalAlpha`, finalAlpha, run.alpha_count)
+      if (acc !== null && !(acc >= 0 && acc <= 1)) throw new StoreError(`run ${runId}: testAccuracy ${acc} is not in [0, 1]`)
+    }
     if (full) {
       deleteHistory(sql, runId)
       appendChunk(sql, runId, run.alpha_count, full.history)
@@ -136,11 +146,20 @@ export function finishRun(sql: Sql, runId: number, result: RunResult, lastChunk?
     }
     sql
       .stmt(
-        `UPDATE runs SET status = 'done', finished_at = ?, final_alpha_json = ?, test_accuracy = ?,
-           engine_json = COALESCE(?, engine_json), worker = COALESCE(?, worker), owner_host = NULL, owner_pid = NULL
+        `UPDATE runs SET status = ?, error = ?, finished_at = ?, final_alpha_json = ?, test_accuracy = ?,
+           engine_json = COALESCE(?, engine_json), worker = COALESCE(?, worker), owner_host = NULL, owner_pid = NULL, owner_start = NULL
          WHERE id = ?`
       )
-      .run(sql.now(), JSON.stringify(result.finalAlpha), acc, json(result.engine), result.worker ?? null, runId)
+      .run(
+        result.diverged === undefined ? 'done' : 'diverged',
+        result.diverged ?? null,
+        sql.now(),
+        json(finalAlpha),
+        acc,
+        json(result.engine),
+        result.worker ?? null,
+        runId
+      )
     deleteCheckpoint(sql, runId)
     settleSweep(sql, run.sweep_id)
   })
@@ -154,7 +173,7 @@ export function failRun(sql: Sql, runId: number, error: string, engine?: EngineI
     sql
       .stmt(
         `UPDATE runs SET status = 'failed', error = ?, finished_at = ?, engine_json = COALESCE(?, engine_json),
-           owner_host = NULL, owner_pid = NULL WHERE id = ?`
+           owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?`
       )
       .run(error, sql.now(), json(engine), runId)
     settleSweep(sql, run.sweep_id)
@@ -168,7 +187,7 @@ export function cancelRun(sql: Sql, runId: number): void {
     if (run.status === 'cancelled') return
     if (run.status !== 'running' && run.status !== 'queued') throw new StoreError(`run ${runId} is ${run.status}; cannot cancel it`)
     sql
-      .stmt("UPDATE runs SET status = 'cancelled', finished_at = ?, owner_host = NULL, owner_pid = NULL WHERE id = ?")
+      .stmt("UPDATE runs SET status = 'cancelled', finished_at = ?, owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?")
       .run(sql.now(), runId)
     settleSweep(sql, run.sweep_id)
   })
@@ -180,7 +199,7 @@ function requeue(sql: Sql, runId: number): void {
   sql
     .stmt(
       `UPDATE runs SET status = 'queued', started_at = NULL, finished_at = NULL, steps_done = ?,
-         owner_host = NULL, owner_pid = NULL WHERE id = ?`
+         owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?`
     )
     .run(at ?? 0, runId)
 }
@@ -201,19 +220,14 @@ function ownerAlive(owner: RunOwner | null): boolean {
   if (!owner) return false
   // Another machine's process cannot be checked: leave its runs alone.
   if (owner.host !== THIS_PROCESS.host) return true
-  try {
-    process.kill(owner.pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
+  return processAlive(owner.pid, owner.start)
 }
 
 export interface ResetOptions {
   sweepId?: number
   /** Reset every running run, even those whose owning process is alive. Default false. */
   all?: boolean
-  /** How to tell a live owner; default: same host and the pid exists. */
+  /** How to tell a live owner; default: same host, and that PID is the same process (start token) or, without /proc, exists. */
   isAlive?: (owner: RunOwner | null) => boolean
 }
 
@@ -230,11 +244,11 @@ export function resetInterrupted(sql: Sql, opts: ResetOptions = {}): number[] {
     const filter = opts.sweepId === undefined ? '' : 'AND sweep_id = ?'
     const args = opts.sweepId === undefined ? [] : [opts.sweepId]
     const running = sql
-      .stmt(`SELECT id, owner_host, owner_pid FROM runs WHERE status = 'running' ${filter} ORDER BY id`)
-      .all(...args) as { id: number; owner_host: string | null; owner_pid: number | null }[]
+      .stmt(`SELECT id, owner_host, owner_pid, owner_start FROM runs WHERE status = 'running' ${filter} ORDER BY id`)
+      .all(...args) as { id: number; owner_host: string | null; owner_pid: number | null; owner_start: string | null }[]
     const reset = running.filter((r) => {
       if (opts.all) return true
-      const owner = r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid } : null
+      const owner = r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid, start: r.owner_start } : null
       return !isAlive(owner)
     })
     for (const r of reset) requeue(sql, r.id)

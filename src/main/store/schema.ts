@@ -149,6 +149,29 @@ function withAutoincrement(db: Database.Database, table: string): void {
   for (const ix of indexes) db.exec(ix.sql)
 }
 
+const RUN_STATUS_CHECK_V1 = "CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled'))"
+const RUN_STATUS_CHECK_V5 = "CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled', 'diverged'))"
+
+/**
+ * Version 5: runs may be 'diverged' (trained to the end, but a loss or α went
+ * non-finite: kept out of the statistics), and a run's owner records its start
+ * token (boot id + process start time) so a reused PID does not look alive.
+ * SQLite cannot change a CHECK constraint in place: the table is rebuilt from its
+ * own stored definition (whatever columns earlier migrations added), rows and
+ * indexes kept; migrate() turns foreign keys off around it.
+ */
+function v5DivergedAndOwnerStart(db: Database.Database): void {
+  const table = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'runs'").get() as { sql: string }
+  if (!table.sql.includes(RUN_STATUS_CHECK_V1)) throw new StoreError('cannot upgrade the runs table: its status constraint is not the expected one')
+  const extras = db
+    .prepare("SELECT sql FROM sqlite_schema WHERE tbl_name = 'runs' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
+    .all() as { sql: string }[]
+  db.exec(table.sql.replace(RUN_STATUS_CHECK_V1, RUN_STATUS_CHECK_V5).replace(/^CREATE TABLE\s+("?)runs\1/i, 'CREATE TABLE runs_v5'))
+  db.exec('INSERT INTO runs_v5 SELECT * FROM runs; DROP TABLE runs; ALTER TABLE runs_v5 RENAME TO runs;')
+  for (const e of extras) db.exec(e.sql)
+  db.exec('ALTER TABLE runs ADD COLUMN owner_start TEXT')
+}
+
 /** migrations[i] takes the schema from version i to i + 1. Append only. */
 const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   (db) => db.exec(V1),
@@ -157,7 +180,8 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   (db) => {
     withAutoincrement(db, 'sweeps')
     withAutoincrement(db, 'runs')
-  }
+  },
+  v5DivergedAndOwnerStart
 ]
 
 /** The schema version this build writes and understands. */

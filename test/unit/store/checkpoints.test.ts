@@ -71,7 +71,7 @@ describe('run checkpoints', () => {
     store.createSweep({ name: 's', spec: {} }, [newRun(datasetId, 0.01, 0, 10)])
     const child = spawn(process.execPath, ['-e', ''])
     await new Promise((resolve) => child.on('exit', resolve))
-    const run = store.claimNextRun({ owner: { host: hostname(), pid: child.pid ?? -1 } })
+    const run = store.claimNextRun({ owner: { host: hostname(), pid: child.pid ?? -1, start: null } })
     if (!run) throw new Error('nothing to claim')
     store.appendHistory(run.id, chunk(1, 4), { step: 4, epoch: 0, batch: 4, lossSum: 2, params: params(1) })
     // Rows past the checkpoint and an unfinished epoch's metrics, as a stale writer could leave them.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { hostname } from 'node:os'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore, StoreError, type Store } from '../../../src/main/store'
+import { hasStartTokens, processStartToken } from '../../../src/main/store/process-identity'
 import { chunk, dump, newRun, tempStore } from './helpers'
 
 let store: Store
@@ -235,7 +236,7 @@ describe('interrupted runs', () => {
   it('resetInterrupted requeues runs of dead owners and deletes their partial history, leaving the rest alone', async () => {
     const { runIds } = sweepWith(4)
     const done = completeOne()
-    const dead = store.claimNextRun({ owner: { host: hostname(), pid: await deadPid() } })
+    const dead = store.claimNextRun({ owner: { host: hostname(), pid: await deadPid(), start: null } })
     const live = store.claimNextRun()
     if (!dead || !live) throw new Error('claim failed')
     store.appendHistory(dead.id, chunk(1, 4))
@@ -256,6 +257,16 @@ describe('interrupted runs', () => {
     const again = store.claimNextRun()
     expect(again).toMatchObject({ id: dead.id, attempts: 2, stepsDone: 0 })
     expect(runIds).toContain(again?.id)
+  })
+
+  it.skipIf(!hasStartTokens())('a live process that reuses a dead owner\'s PID (container PID 1, reboot) does not keep its runs running', () => {
+    sweepWith(2)
+    // The owner had this very PID, but it was another process: another start time or another boot.
+    const reused = store.claimNextRun({ owner: { host: hostname(), pid: process.pid, start: 'another-boot/123' } })
+    const mine = store.claimNextRun()
+    expect(store.resetInterrupted()).toEqual([reused?.id])
+    expect(store.getRun(mine!.id)?.status).toBe('running')
+    expect(processStartToken(process.pid)).toMatch(/^[0-9a-f-]+\/\d+$/)
   })
 
   it('resetInterrupted({ all: true }) also takes runs whose owner looks alive', () => {

@@ -1,0 +1,41 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openStore } from '../../src/main/store'
+import { newRun } from '../unit/store/helpers'
+import { spawnCli, tempHome } from '../helpers/cli'
+
+const home = tempHome('awb-cli-faults-')
+afterAll(() => home.cleanup())
+
+/** Overwrites one page of the file with garbage: a corrupt page, as a failing disk leaves it. */
+function corruptPage(path: string, page: number, pageSize: number): void {
+  const fd = openSync(path, 'r+')
+  writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (page - 1) * pageSize)
+  closeSync(fd)
+}
+
+describe('sweep --resume after an error', () => {
+  it('closes its worker threads and exits non-zero on a corrupt page instead of idling forever', async () => {
+    const store = openStore(home.db)
+    const ds = store.createDataset({ name: 'd', source: 'bundled', contentHash: 'h', trainCount: 10, testCount: 1, subsample: null })
+    store.createSweep({ name: 's', spec: {} }, [newRun(ds.id, 0), newRun(ds.id, 0.1)])
+    const root = (store.sql.db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'runs_by_status'").get() as { rootpage: number }).rootpage
+    const pageSize = store.sql.db.pragma('page_size', { simple: true }) as number
+    store.close()
+    corruptPage(home.db, root, pageSize)
+
+    const child = spawnCli(['sweep', '--resume', '--db', home.db, '--workers', '2'], home.home)
+    let stderr = ''
+    let errorAt = 0
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString()
+      if (!errorAt && /error:/.test(stderr)) errorAt = Date.now()
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+    const lingered = Date.now() - errorAt
+    expect(stderr).toMatch(/error: .*malformed/)
+    expect(code).not.toBe(0)
+    // The command itself stops its pool; the CLI's last-resort exit only comes 10 s after a command returns.
+    expect(lingered).toBeLessThan(8_000)
+  }, 120_000)
+})
