@@ -122,7 +122,17 @@ export class WorkbenchService {
   private wireRunnerEvents(): void {
     const r = this.runner
     r.on('run-started', (run, info) => {
-      this.emitEvent({ type: 'run-started', runId: run.id, sweepId: run.sweepId, engine: info.engine, backend: info.backend, totalSteps: info.totalSteps })
+      this.emitEvent({
+        type: 'run-started',
+        runId: run.id,
+        sweepId: run.sweepId,
+        engine: info.engine,
+        backend: info.backend,
+        totalSteps: info.totalSteps,
+        lambda: run.lambda,
+        dataset: run.dataset,
+        resumedAt: info.resumedAt ?? 0
+      })
       this.sweepChanged(run.sweepId)
     })
     r.on('run-progress', (e) => {
@@ -184,8 +194,12 @@ export class WorkbenchService {
 
   private queueState(): QueueState {
     let queued = 0
-    for (const s of this.store.listSweeps()) if (s.status === 'queued' || s.status === 'running') queued += s.progress.queued
-    return { workers: this.runner.workerCount, running: this.runner.active.length, queued }
+    let paused = 0
+    for (const s of this.store.listSweeps()) {
+      if (s.status === 'queued' || s.status === 'running') queued += s.progress.queued
+      else if (s.status === 'paused') paused += s.progress.queued
+    }
+    return { workers: this.runner.workerCount, running: this.runner.active.length, queued, paused }
   }
 
   private requireSweep(id: number): SweepRow {

@@ -63,7 +63,18 @@ void everyMethodListed
 
 /** Live events pushed to the UI. */
 export type WorkbenchEvent =
-  | { type: 'run-started'; runId: number; sweepId: number; engine: string; backend: string; totalSteps: number }
+  | {
+      type: 'run-started'
+      runId: number
+      sweepId: number
+      engine: string
+      backend: string
+      totalSteps: number
+      lambda?: number
+      dataset?: string
+      /** The step it continues from (a checkpoint's after pause, Ctrl-C or a crash); 0 = from the start. */
+      resumedAt?: number
+    }
   | {
       type: 'run-progress'
       runId: number

@@ -436,7 +436,10 @@ export interface QueueState {
   workers: number
   /** Runs training now. */
   running: number
+  /** Runs waiting in queued or running sweeps. */
   queued: number
+  /** Runs waiting in paused sweeps (not counted in `queued`). */
+  paused?: number
 }
 
 export interface AppStatus {

@@ -23,7 +23,23 @@ export type Seeding = (typeof SEEDINGS)[number]
  */
 export const SweepSpecSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
-  lambdas: z.union([z.array(lambda).min(1, 'give at least one λ').max(1001), LambdaRangeSchema]),
+  lambdas: z.union([
+    z
+      .array(lambda)
+      .min(1, 'give at least one λ')
+      .max(1001)
+      .superRefine((list, ctx) => {
+        const seen = new Set<number>()
+        for (const l of list) {
+          if (seen.has(l)) {
+            ctx.addIssue({ code: 'custom', message: `λ = ${l} is given twice: each λ once (use runsPerLambda for more runs)` })
+            return
+          }
+          seen.add(l)
+        }
+      }),
+    LambdaRangeSchema
+  ]),
   runsPerLambda: z.number().int().min(1).max(1000),
   datasets: z.array(z.string().trim().min(1)).min(1, 'give at least one dataset').max(50),
   repeats: z.number().int().min(1).max(100).default(1),

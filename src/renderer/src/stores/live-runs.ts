@@ -11,6 +11,9 @@ export interface LiveRun {
   /** 'stopped': cancelled, or requeued (its sweep paused, the app quitting) while it trained. */
   status: 'running' | 'done' | 'failed' | 'stopped'
   engine: string | null
+  /** λ and dataset of the run, when known (run-started, or the runs list). */
+  lambda: number | null
+  dataset: string | null
   step: number
   totalSteps: number
   nAlpha: number
@@ -44,6 +47,8 @@ function newLiveRun(runId: number, sweepId: number, nAlpha: number, totalSteps: 
     sweepId,
     status: 'running',
     engine: null,
+    lambda: null,
+    dataset: null,
     step: 0,
     totalSteps,
     nAlpha,
@@ -164,6 +169,8 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
         }
         const run = ensureLive(e.runId, e.sweepId, 0, e.totalSteps)
         run.engine = `${e.engine}/${e.backend}`
+        run.lambda = e.lambda ?? run.lambda
+        run.dataset = e.dataset ?? run.dataset
         run.status = 'running'
         void redraw()
         break
@@ -222,6 +229,8 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
       if (live.value.has(r.id)) continue
       const run = ensureLive(r.id, r.sweepId, r.alphaCount, r.stepsPlanned ?? 0)
       run.step = r.stepsDone
+      run.lambda = r.lambda
+      run.dataset = r.dataset
       run.engine = r.engine ? `${r.engine.engine}/${r.engine.backend}` : null
       void backfill(run)
     }

@@ -1,0 +1,115 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { setApiClient } from '../../src/renderer/src/api/client'
+import StatusBar from '../../src/renderer/src/components/StatusBar.vue'
+import SweepForm from '../../src/renderer/src/components/sweep/SweepForm.vue'
+import LiveRunCard from '../../src/renderer/src/components/queue/LiveRunCard.vue'
+import { presetForm, validateForm } from '../../src/renderer/src/lib/spec-form'
+import { useLiveRunsStore } from '../../src/renderer/src/stores/live-runs'
+import { useStatusStore } from '../../src/renderer/src/stores/status'
+import { useSweepDraftStore } from '../../src/renderer/src/stores/sweep-draft'
+import { fakeClient, STATUS, sweepRow, type FakeClient } from './fake-client'
+
+/** Issue 10: defects 2 (seeds), 9 (status bar, live cards, cancel, duplicate λ, presets), each failing without its fix. */
+let client: FakeClient
+let wrapper: VueWrapper | null = null
+
+beforeEach(() => {
+  client = fakeClient({ queueSweep: () => sweepRow({ id: 7, status: 'queued' }) })
+  setApiClient(client)
+  setActivePinia(createPinia())
+  window.location.hash = '#/sweep'
+})
+afterEach(() => {
+  wrapper?.unmount()
+  wrapper = null
+  vi.restoreAllMocks()
+  setApiClient(null)
+})
+
+describe('sweep form', () => {
+  it('refuses a λ given twice, naming it', () => {
+    const { spec, errors } = validateForm({ ...presetForm('paper'), lambdaMode: 'list', lambdaList: '0, 0.01, 0.01' })
+    expect(spec).toBeNull()
+    expect(errors.lambdas?.join(' ')).toMatch(/λ = 0\.01 is given twice/)
+  })
+
+  it('gives each new sweep a fresh, shown, editable seed, and reusing the last one is a choice', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    await useStatusStore().refresh()
+    wrapper = mount(SweepForm, { global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const drafts = useSweepDraftStore()
+    const seedInput = (): HTMLInputElement => wrapper!.find('[data-testid="seed"]').element as HTMLInputElement
+    const first = Number(seedInput().value)
+    expect(first).not.toBe(presetForm('paper').seed)
+    expect(wrapper.find('[data-testid="seed-summary"]').text()).toContain(String(first))
+    expect(wrapper.find('[data-testid="seed-summary"]').text()).toMatch(/new for this sweep/)
+
+    await wrapper.find('[data-testid="lambda-list"]').exists()
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect((client.callsTo('queueSweep')[0] as [{ seed: number }])[0].seed).toBe(first)
+    // The next sweep from the form does not silently repeat the first one.
+    expect(drafts.draft.seed).not.toBe(first)
+    expect(drafts.lastSeed).toBe(first)
+    await flushPromises()
+    await wrapper.find('[data-testid="reuse-seed"]').trigger('click')
+    expect(drafts.draft.seed).toBe(first)
+    expect(wrapper.find('[data-testid="seed-summary"]').text()).toMatch(/the same as the last sweep/)
+  })
+
+  it('shows which preset is active, and none once the form is edited', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    wrapper = mount(SweepForm, { global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const pressed = (p: string): string | undefined => wrapper!.find(`[data-testid="preset-${p}"]`).attributes('aria-pressed')
+    expect(pressed('paper')).toBe('true')
+    expect(pressed('original-code')).toBe('false')
+    await wrapper.find('[data-testid="preset-original-code"]').trigger('click')
+    expect(pressed('original-code')).toBe('true')
+    await wrapper.find('[data-testid="epochs"]').setValue('3')
+    expect(pressed('original-code')).toBe('false')
+    expect(pressed('paper')).toBe('false')
+  })
+})
+
+describe('status bar', () => {
+  it('counts runs waiting in paused sweeps instead of showing 0 queued', async () => {
+    client = fakeClient({ getStatus: () => ({ ...structuredClone(STATUS), queue: { workers: 2, running: 0, queued: 0, paused: 51 } }) })
+    setApiClient(client)
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    useStatusStore().connect()
+    wrapper = mount(StatusBar, { global: { plugins: [pinia] } })
+    await flushPromises()
+    expect(wrapper.find('[data-testid="queue-state"]').text()).toMatch(/0 queued · 51 paused/)
+    useStatusStore().disconnect()
+  })
+})
+
+describe('live run cards', () => {
+  it('show λ and dataset, and ask before cancelling a run', async () => {
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    const live = useLiveRunsStore()
+    live.handle({ type: 'run-started', runId: 4, sweepId: 1, engine: 'native', backend: 'avx2', totalSteps: 100, lambda: 0.005, dataset: 'fashion-mnist:10000:s0' })
+    const run = live.liveRuns.find((r) => r.runId === 4)!
+    wrapper = mount(LiveRunCard, { props: { run, revision: 0 }, global: { plugins: [pinia] } })
+    expect(wrapper.find('[data-testid="live-lambda"]').text()).toBe('λ = 0.005')
+    expect(wrapper.find('[data-testid="live-dataset"]').text()).toBe('fashion-mnist:10000:s0')
+
+    const confirm = vi.fn(() => false)
+    vi.stubGlobal('confirm', confirm)
+    await wrapper.find('button.cancel').trigger('click')
+    expect(confirm).toHaveBeenCalledWith(expect.stringMatching(/^Cancel run #4\?/))
+    expect(wrapper.emitted('cancel')).toBeUndefined()
+    confirm.mockReturnValue(true)
+    await wrapper.find('button.cancel').trigger('click')
+    expect(wrapper.emitted('cancel')).toEqual([[4]])
+  })
+})
