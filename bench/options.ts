@@ -22,7 +22,7 @@ import { initWeights } from '../src/main/engine/init'
 import { openStore } from '../src/main/store'
 import { queueSweep } from '../src/main/sweep/queue'
 import { defaultDatasetCacheDir } from '../src/main/paths'
-import type { HistoryChunk } from '../src/main/engine/trainer'
+import type { HistoryChunk } from '../src/shared/results'
 
 const repeats = Number(process.argv[2] ?? 5)
 const cpu = () => {
