@@ -9,7 +9,7 @@ import { formatIssues } from '../shared/validation'
 import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories, poolRows, runCollapseTable } from './analysis'
 import { collectSurvival, fitsFromRows } from './reports/collect'
 import { renderReport } from './reports/html'
-import { listBundledDatasets, cacheState } from './data'
+import { availableOfficial, listBundledDatasets, cacheState } from './data'
 import { measureStepMs } from './engine/step-probe'
 import { chooseEngine, type EnginePreference } from './engine/select'
 import { initTfjs } from './engine/tfjs-backend'
@@ -241,7 +241,7 @@ export class WorkbenchService {
       ...base,
       queue: this.queueState(),
       stepMs: this.recentStepMs() ?? probeMs,
-      trainableDatasets: [...new Set([...listBundledDatasets(), ...imported])]
+      trainableDatasets: [...new Set([...listBundledDatasets(), ...availableOfficial(), ...imported])]
     }
   }
 

@@ -8,7 +8,7 @@ import { runCount, type SweepSpec } from '../../shared/sweep-spec'
 import { defaultDatasetCacheDir } from '../paths'
 import { SweepRunner } from '../sweep/runner'
 import { queueSweep } from '../sweep/queue'
-import { presetSpec, readSpecFile, SpecError, parseSpec } from '../sweep/spec'
+import { presetDatasetNote, presetSpec, readSpecFile, SpecError, parseSpec } from '../sweep/spec'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
 import { DB_FLAG, openDb } from './db'
 import { ProgressBar } from './progress'
@@ -31,6 +31,8 @@ export const SWEEP_HELP = `sweep (--preset paper|original-code | --spec FILE | -
 function specFrom(values: { preset?: string; spec?: string; datasets?: string; name?: string }): SweepSpec {
   if (values.preset && values.spec) throw new CliError('give either --preset or --spec, not both')
   let spec = values.preset ? presetSpec(values.preset) : readSpecFile(values.spec!)
+  const note = values.preset && !values.datasets ? presetDatasetNote(values.preset) : null
+  if (note) console.error(note)
   const overrides: Record<string, unknown> = {}
   if (values.datasets) overrides.datasets = values.datasets.split(',').map((d) => d.trim()).filter(Boolean)
   if (values.name) overrides.name = values.name

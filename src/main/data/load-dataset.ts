@@ -4,6 +4,8 @@ import { listCacheFiles } from './cache-dir'
 import { DatasetError } from './errors'
 import { toDataset } from './build-dataset'
 import type { CacheState, Dataset, DatasetSource } from './types'
+import { importIdx } from './idx-import'
+import { OFFICIAL_DIR_ENV, OFFICIAL_NAME, officialDir, officialFiles } from './official'
 
 export interface LoadOptions {
   /** Folder holding the converted datasets (the app's default: defaultDatasetCacheDir in ../paths). */
@@ -29,8 +31,10 @@ function importedNames(cacheDir: string): string[] {
 }
 
 /**
- * A bundled dataset (converted on first use, then read from the cache) or one
- * imported earlier with importIdx into the same cacheDir. A corrupt or stale
+ * A bundled dataset (converted on first use, then read from the cache), the
+ * official Fashion-MNIST split where its files are installed (imported on
+ * first use, see official.ts), or one imported earlier with importIdx into
+ * the same cacheDir. A corrupt or stale
  * bundled cache is rebuilt; a corrupt imported one must be imported again.
  */
 export async function loadDataset(name: string, opts: LoadOptions): Promise<Dataset> {
@@ -38,6 +42,16 @@ export async function loadDataset(name: string, opts: LoadOptions): Promise<Data
   const { hit, rejected } = lookupCache(opts.cacheDir, name, filter)
   if (hit) return toDataset(hit.contents, hit.file)
   if (isBundled(name)) return buildBundled(name, opts.cacheDir)
+  if (name === OFFICIAL_NAME) {
+    const files = officialFiles()
+    if (!files) {
+      throw new DatasetError(
+        undefined,
+        `'${OFFICIAL_NAME}' needs the four official IDX files in ${officialDir()} (Debian: apt-get install dataset-fashion-mnist; or set ${OFFICIAL_DIR_ENV})`
+      )
+    }
+    return importIdx({ name, ...files, cacheDir: opts.cacheDir })
+  }
   if (rejected.length > 0) {
     const { file, problem } = rejected[0]
     throw new DatasetError(file, `cannot use the cached copy of imported dataset '${name}' (${problem}); import it again`)
@@ -75,5 +89,10 @@ function stateOf(cacheDir: string, name: string): CacheState {
  * means the next load reads it without converting).
  */
 export function cacheState(cacheDir: string): CacheState[] {
-  return [...listBundledDatasets(), ...importedNames(cacheDir)].map((name) => stateOf(cacheDir, name))
+  return [...new Set([...listBundledDatasets(), ...availableOfficial(), ...importedNames(cacheDir)])].map((name) => stateOf(cacheDir, name))
+}
+
+/** ['fashion-mnist-official'] where its files are installed, else []. */
+export function availableOfficial(): string[] {
+  return officialFiles() ? [OFFICIAL_NAME] : []
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { PRESETS, PRESET_NAMES, SweepSpecSchema, type PresetName, type SweepSpec } from '../../shared/sweep-spec'
 import { UserError } from '../../shared/errors'
 import { formatIssues } from '../../shared/validation'
+import { OFFICIAL_NAME, officialDir, officialFiles } from '../data/official'
 
 /** A sweep spec that failed validation; the message names every bad field. */
 export class SpecError extends UserError {}
@@ -10,9 +11,25 @@ export function isPresetName(name: string): name is PresetName {
   return (PRESET_NAMES as readonly string[]).includes(name)
 }
 
+/**
+ * A preset's spec. `original-code` trains on the official 60,000/10,000 split
+ * (fashion-mnist-official) where its files are installed, as the study did
+ * through torchvision; elsewhere on the bundled fashion-mnist (see presetDatasetNote).
+ */
 export function presetSpec(name: string): SweepSpec {
   if (!isPresetName(name)) throw new SpecError(`unknown preset '${name}' (known: ${PRESET_NAMES.join(', ')})`)
-  return structuredClone(PRESETS[name])
+  const spec = structuredClone(PRESETS[name])
+  if (name === 'original-code' && officialFiles()) spec.datasets = [OFFICIAL_NAME]
+  return spec
+}
+
+/** Which data a preset trains on, in words (the CLI prints it). */
+export function presetDatasetNote(name: string): string | null {
+  if (name !== 'original-code') return null
+  const files = officialFiles()
+  return files
+    ? `original-code: training on ${OFFICIAL_NAME}, the official 60,000/10,000 split from ${files.dir}`
+    : `original-code: the official Fashion-MNIST files are not in ${officialDir()}; training on the bundled fashion-mnist instead`
 }
 
 /**

@@ -20,7 +20,8 @@ describe('sweep spec', () => {
     const runs = expandSweep(presetSpec('original-code'))
     expect(runs).toHaveLength(5 * 66)
     // No subsample is drawn on the full split: the repeats differ only in their run seeds, and say so.
-    expect(new Set(runs.map((r) => r.datasetLabel))).toEqual(new Set([0, 1, 2, 3, 4].map((k) => `fashion-mnist:all:repeat${k}`)))
+    const base = presetSpec('original-code').datasets[0] // fashion-mnist-official where installed, see official.test.ts
+    expect(new Set(runs.map((r) => r.datasetLabel))).toEqual(new Set([0, 1, 2, 3, 4].map((k) => `${base}:all:repeat${k}`)))
     expect(runs.every((r) => r.config.penalty === 'l2' && r.config.subsample === null)).toBe(true)
   })
 
