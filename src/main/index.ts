@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, dialog, screen, session, shell } from 'electron'
@@ -115,6 +116,8 @@ function start(): void {
 
   let svc: WorkbenchService
   try {
+    // First launch: the data folder may not exist yet.
+    mkdirSync(defaultDataDir(), { recursive: true })
     svc = new WorkbenchService({ dbPath: defaultDbPath(), cacheDir: defaultDatasetCacheDir(defaultDataDir()) })
   } catch (err) {
     return fail('α-Workbench cannot open its database', (err as Error).message, `check the file, or start with another one: ALPHA_WB_DB=/path/to/new.db`)

@@ -271,7 +271,11 @@ describe('lifecycle', () => {
 describe('quitting with a run training (real service, worker thread and database)', () => {
   it('puts the running run back in the queue, closes the database, then quits', async () => {
     state.realService = true
+    // First launch: a data folder that does not exist yet.
+    const dataDir = join(home.home, 'first', 'launch')
+    process.env.ALPHA_WB_HOME = dataDir
     await launch()
+    expect(fake.module.dialog.errors).toEqual([])
     const page = `${ownPage}#/queue`
     const { PRESETS } = await import('../../src/shared/sweep-spec')
     const spec = { ...PRESETS.paper, name: 'quit-test', datasets: ['mnist'], lambdas: [0], runsPerLambda: 1, epochs: 40, subsample: 640, batchSize: 16 }
@@ -286,7 +290,7 @@ describe('quitting with a run training (real service, worker thread and database
     fake.module.app.quit()
     await ended
     expect(fake.module.app.quitCalls).toBe(2)
-    const db = join(home.home, 'workbench.db')
+    const db = join(dataDir, 'workbench.db')
     // The last connection's close checkpoints and removes the WAL file: the app closed its database.
     expect(existsSync(`${db}-wal`)).toBe(false)
     const { openStore } = await import('../../src/main/store')
