@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events'
 import { basename, extname } from 'node:path'
-import { API, type ApiHandlers, type ApiMethod, type RunListFilter, type StatsFilter } from '../shared/api-schemas'
+import { API, type ApiHandlers, type ApiMethod, type StatsFilter } from '../shared/api-schemas'
 import type { AppStatus, QueueState, WorkbenchEvent } from '../shared/api'
 import { NotFoundError, UserError } from '../shared/errors'
 import { PAPER_NETWORK, alphaCount } from '../shared/network'
-import type { FinalAlphaRow, GroupedSeries, RunDetail, RunPage, RunSummary, SweepRow } from '../shared/results'
+import type { FinalAlphaRow, GroupedSeries, RunDetail, SweepRow } from '../shared/results'
 import { formatIssues } from '../shared/validation'
 import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories, poolRows, runCollapseTable } from './analysis'
 import { collectSurvival, fitsFromRows } from './reports/collect'
@@ -253,51 +253,6 @@ export class WorkbenchService {
     return this.requireSweep(id)
   }
 
-  private runPage(query: RunListFilter): RunPage {
-    const all: RunSummary[] = []
-    const page = 10_000
-    for (let offset = 0; ; offset += page) {
-      const r = this.store.listRuns({ sweepId: query.sweepId, status: query.status, limit: page, offset })
-      all.push(...r.runs)
-      if (all.length >= r.total || r.runs.length === 0) break
-    }
-    const search = query.search?.trim().toLowerCase()
-    const sweepNames = search ? new Map(this.store.listSweeps().map((sw) => [sw.id, sw.name])) : new Map<number, string>()
-    const filtered = all.filter((r) => {
-      if (query.datasets?.length && !query.datasets.includes(r.dataset)) return false
-      if (query.lambdaMin !== undefined && r.lambda < query.lambdaMin - 1e-12) return false
-      if (query.lambdaMax !== undefined && r.lambda > query.lambdaMax + 1e-12) return false
-      if (query.finalAlphaMin !== undefined || query.finalAlphaMax !== undefined) {
-        if (!r.finalAlpha) return false
-        const lo = query.finalAlphaMin ?? 0
-        const hi = query.finalAlphaMax ?? 1
-        if (!r.finalAlpha.every((a) => a >= lo - 1e-12 && a <= hi + 1e-12)) return false
-      }
-      if (search) {
-        const sweepName = sweepNames.get(r.sweepId) ?? ''
-        const hay = [`#${r.id}`, String(r.id), sweepName, r.dataset, String(r.lambda), r.status, r.engine ? `${r.engine.engine}/${r.engine.backend}` : 'imported']
-          .join(' ')
-          .toLowerCase()
-        if (!search.split(/\s+/).every((w) => hay.includes(w))) return false
-      }
-      return true
-    })
-    const key = query.orderBy ?? 'id'
-    const value = (r: RunSummary): number | string => {
-      if (key.startsWith('finalAlpha')) return r.finalAlpha?.[Number(key.slice(-1))] ?? -1
-      if (key === 'dataset' || key === 'status') return r[key]
-      const v = r[key as 'id' | 'lambda' | 'createdAt' | 'finishedAt' | 'testAccuracy' | 'sweepId']
-      return v ?? -Infinity
-    }
-    filtered.sort((a, b) => {
-      const va = value(a)
-      const vb = value(b)
-      const c = va < vb ? -1 : va > vb ? 1 : a.id - b.id
-      return query.descending ? -c : c
-    })
-    return { total: filtered.length, runs: filtered.slice(query.offset, query.offset + query.limit) }
-  }
-
   private finalAlphas(q: StatsFilter): FinalAlphaRow[] {
     if (q.sweepId !== undefined) this.requireSweep(q.sweepId)
     return this.store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined })
@@ -328,7 +283,7 @@ export class WorkbenchService {
       },
 
       listDatasets: async () => this.store.listDatasets(),
-      listRuns: async (query) => this.runPage(query),
+      listRuns: async (query) => this.store.listRuns(query),
       getRun: async (id) => this.requireRun(id),
       getAlphaHistory: async (runIds, q) => this.store.getAlphaHistory(runIds, q),
 

@@ -47,7 +47,7 @@ export const RunListQuerySchema = z.object({
   finalAlphaMax: z.number().min(0).max(1).optional(),
   /** Free text matched against run id, sweep name, dataset, λ, status, engine. */
   search: z.string().max(200).optional(),
-  orderBy: z.enum([...RUN_ORDER_FIELDS, 'dataset', 'finalAlpha0', 'finalAlpha1', 'finalAlpha2', 'sweepId']).optional(),
+  orderBy: z.enum(RUN_ORDER_FIELDS).optional(),
   descending: z.boolean().optional(),
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0)

@@ -123,20 +123,8 @@ export interface RunDetail extends RunSummary {
   config: TrainConfig | null
 }
 
-export const RUN_ORDER_FIELDS = ['id', 'lambda', 'status', 'createdAt', 'finishedAt', 'testAccuracy'] as const
-export type RunOrderField = (typeof RUN_ORDER_FIELDS)[number]
-
-export interface RunQuery {
-  sweepId?: number
-  datasetId?: number
-  status?: RunStatus | RunStatus[]
-  /** Matched to within 1e-9 (λ from a CSV vs the same λ from a float range). */
-  lambda?: number
-  limit?: number
-  offset?: number
-  orderBy?: RunOrderField
-  descending?: boolean
-}
+/** What a list of runs can be sorted by. */
+export const RUN_ORDER_FIELDS = ['id', 'lambda', 'status', 'createdAt', 'finishedAt', 'testAccuracy', 'dataset', 'finalAlpha0', 'finalAlpha1', 'finalAlpha2', 'sweepId'] as const
 
 export interface RunPage {
   /** Runs matching the filter, ignoring limit/offset. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AlphaInitSchema, DEFAULT_ALPHA_GRID, PenaltySchema } from './config'
 import { NetworkSchema, PAPER_NETWORK } from './network'
+import { lambdaKey } from './lambda'
 
 /** Largest λ a sweep accepts: far beyond where every α collapses, so a typo is caught. */
 export const MAX_LAMBDA = 10
@@ -108,11 +109,11 @@ export const PRESETS: Record<PresetName, SweepSpec> = {
   'original-code': { ...PAPER_PRESET, name: 'original-code', repeats: 5, subsample: null, penalty: 'l2' }
 }
 
-/** The λ values of a spec, rounded to 1e-9 so a range gives 0.015, not 0.015000000000000001. */
+/** The λ values of a spec, rounded (lambdaKey) so a range gives 0.015, not 0.015000000000000001. */
 export function expandLambdas(l: SweepSpec['lambdas']): number[] {
   if (Array.isArray(l)) return [...l]
   const n = Math.floor((l.to - l.from) / l.step + 1e-9)
-  return Array.from({ length: n + 1 }, (_, i) => Math.round((l.from + i * l.step) * 1e9) / 1e9)
+  return Array.from({ length: n + 1 }, (_, i) => lambdaKey(l.from + i * l.step))
 }
 
 /**

@@ -1,12 +1,10 @@
 /**
- * Grouping by (dataset, λ). λ values are rounded to 1e-9 first, so 0.015 read
- * from a CSV and 0.015000000000000001 from a float range land in one group.
+ * Grouping by (dataset, λ). λ values are rounded first (shared/lambda.ts), so
+ * 0.015 read from a CSV and 0.015000000000000001 from a float range land in one group.
  */
-export const LAMBDA_DIGITS = 1e9
+import { lambdaKey } from '../../shared/lambda'
 
-export function lambdaKey(lambda: number): number {
-  return Math.round(lambda * LAMBDA_DIGITS) / LAMBDA_DIGITS
-}
+export { lambdaKey }
 
 export interface Keyed {
   dataset: string

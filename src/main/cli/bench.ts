@@ -46,9 +46,10 @@ export const BENCH_HELP = `bench [step|sweep|compare|cluster|store] [options]   
            processes; then the coordinator's ingest with simulated workers
            returning stored full-length runs (60,000 images, 10 epochs) at
            full speed (--ingest-runs N, default 60): runs/s, α records/s, CPU.
-  store    fills a temporary database with a 1,000-run sweep (1,570 steps × 3 α
-           each) and times the UI's reads (collapse table, α history of 100
-           runs, a page of runs): bench/store.ts.`
+  store    builds a temporary 100,000-run database and times the UI's reads
+           (a filtered, sorted page of 50 runs, the collapse table over all
+           runs, the α history of 100 runs) and prints the file's size:
+           bench/store.ts.`
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)

@@ -3,6 +3,7 @@ import type { NewRun } from '../../shared/results'
 import { StoreError } from './errors'
 import { json } from './rows'
 import type { Sql } from './sql'
+import { sameLambda } from '../../shared/lambda'
 
 /** Tolerance on α ∈ [0, 1]: float32 round-off of a clamped value, nothing more. */
 export const ALPHA_EPSILON = 1e-6
@@ -26,7 +27,7 @@ function checkRun(run: NewRun, i: number): void {
   }
   if (run.alphaInit !== null) checkAlphaVector(`${what}: alphaInit`, run.alphaInit, run.alphaCount)
   if (run.config !== null) {
-    if (Math.abs(run.config.lambda - run.lambda) > 1e-12) {
+    if (!sameLambda(run.config.lambda, run.lambda)) {
       throw new StoreError(`${what}: config.lambda ${run.config.lambda} differs from the run's λ`)
     }
     const expected = alphaCount(run.config.network)

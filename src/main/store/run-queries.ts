@@ -1,28 +1,41 @@
-import {
-  RUN_ORDER_FIELDS,
-  RUN_STATUSES,
-  type FinalAlphaQuery,
-  type FinalAlphaRow,
-  type RunDetail,
-  type RunOrderField,
-  type RunPage,
-  type RunQuery
-} from '../../shared/results'
+import type { RunListOrder, RunListQuery } from '../../shared/api-schemas'
+import { lambdaBounds } from '../../shared/lambda'
+import { RUN_STATUSES, type FinalAlphaQuery, type FinalAlphaRow, type RunDetail, type RunPage, type RunStatus } from '../../shared/results'
 import { StoreError } from './errors'
 import { RUN_DETAIL_COLUMNS, RUN_SUMMARY_COLUMNS, toRunDetail, toRunSummary, type RunDetailDbRow, type RunSummaryDbRow } from './rows'
 import type { Sql } from './sql'
 
-/** λ filters match within this, so 0.015 finds 0.015000000000000001 (a λ from a float range). */
-export const LAMBDA_TOLERANCE = 5e-10
+/**
+ * Which runs to list: the API's query (filters, search, sort, page) plus what
+ * only the back end asks for (one status, a dataset id, one λ).
+ */
+export type RunQuery = Omit<RunListQuery, 'status'> & {
+  status?: RunStatus | RunStatus[]
+  datasetId?: number
+  /** Runs at this λ (the same λ to 9 decimals, shared/lambda.ts). */
+  lambda?: number
+}
 
-const ORDER_SQL: Record<RunOrderField, string> = {
+const finalAlpha = (i: number): string => `COALESCE(json_extract(r.final_alpha_json, '$[${i}]'), -1)`
+
+/** Sort keys. NULLs (not finished, no accuracy) sort first ascending; a run without final α sorts as α = -1. */
+const ORDER_SQL: Record<RunListOrder, string> = {
   id: 'r.id',
   lambda: 'r.lambda',
   status: 'r.status',
   createdAt: 'r.created_at',
   finishedAt: 'r.finished_at',
-  testAccuracy: 'r.test_accuracy'
+  testAccuracy: 'r.test_accuracy',
+  dataset: 'd.name',
+  sweepId: 'r.sweep_id',
+  finalAlpha0: finalAlpha(0),
+  finalAlpha1: finalAlpha(1),
+  finalAlpha2: finalAlpha(2)
 }
+
+/** What free-text search looks in: run id (also as #id), sweep name, dataset, λ, status, engine/backend ('imported' when none). */
+const SEARCH_TEXT = `lower('#' || r.id || ' ' || r.id || ' ' || s.name || ' ' || d.name || ' ' || r.lambda || ' ' || r.status || ' ' ||
+  COALESCE(json_extract(r.engine_json, '$.engine') || '/' || json_extract(r.engine_json, '$.backend'), 'imported'))`
 
 export const MAX_PAGE = 10_000
 
@@ -34,8 +47,8 @@ export function getRun(sql: Sql, id: number): RunDetail | null {
 }
 
 function checkQuery(q: RunQuery): void {
-  if (q.orderBy !== undefined && !RUN_ORDER_FIELDS.includes(q.orderBy)) {
-    throw new StoreError(`cannot order runs by '${String(q.orderBy)}'; use one of ${RUN_ORDER_FIELDS.join(', ')}`)
+  if (q.orderBy !== undefined && !Object.hasOwn(ORDER_SQL, q.orderBy)) {
+    throw new StoreError(`cannot order runs by '${String(q.orderBy)}'; use one of ${Object.keys(ORDER_SQL).join(', ')}`)
   }
   const statuses = q.status === undefined ? [] : Array.isArray(q.status) ? q.status : [q.status]
   for (const s of statuses) {
@@ -46,33 +59,54 @@ function checkQuery(q: RunQuery): void {
   if (q.offset !== undefined && (!Number.isInteger(q.offset) || q.offset < 0)) throw new StoreError('offset must be an integer ≥ 0')
 }
 
-/** One page of runs (default 100, ordered by id) and the number matching the filter. */
-export function listRuns(sql: Sql, q: RunQuery = {}): RunPage {
-  checkQuery(q)
+/** The WHERE clause of a run query, its arguments, and whether it needs the sweeps table. */
+function runFilter(q: RunQuery): { where: string; args: (number | string)[]; sweeps: boolean } {
   const where: string[] = []
   const args: (number | string)[] = []
-  if (q.sweepId !== undefined) {
-    where.push('r.sweep_id = ?')
-    args.push(q.sweepId)
+  const add = (clause: string, ...values: (number | string)[]): void => {
+    where.push(clause)
+    args.push(...values)
   }
-  if (q.datasetId !== undefined) {
-    where.push('r.dataset_id = ?')
-    args.push(q.datasetId)
-  }
-  if (q.status !== undefined) {
-    where.push('r.status IN (SELECT value FROM json_each(?))')
-    args.push(JSON.stringify(Array.isArray(q.status) ? q.status : [q.status]))
-  }
+  if (q.sweepId !== undefined) add('r.sweep_id = ?', q.sweepId)
+  if (q.datasetId !== undefined) add('r.dataset_id = ?', q.datasetId)
+  // By id, so the (dataset_id, lambda) index serves it.
+  if (q.datasets?.length) add('r.dataset_id IN (SELECT id FROM datasets WHERE name IN (SELECT value FROM json_each(?)))', JSON.stringify(q.datasets))
+  const statuses = q.status === undefined ? [] : Array.isArray(q.status) ? q.status : [q.status]
+  if (statuses.length === 1) add('r.status = ?', statuses[0])
+  else if (statuses.length > 1) add('r.status IN (SELECT value FROM json_each(?))', JSON.stringify(statuses))
   if (q.lambda !== undefined) {
-    where.push('r.lambda BETWEEN ? AND ?')
-    args.push(q.lambda - LAMBDA_TOLERANCE, q.lambda + LAMBDA_TOLERANCE)
+    const { lo, hi } = lambdaBounds(q.lambda)
+    add('r.lambda >= ? AND r.lambda < ?', lo, hi)
   }
-  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-  const order = `${ORDER_SQL[q.orderBy ?? 'id']} ${q.descending ? 'DESC' : 'ASC'}, r.id ${q.descending ? 'DESC' : 'ASC'}`
+  // Bounds are inclusive, λ compared as the same λ (0.015 includes 0.015000000000000001).
+  if (q.lambdaMin !== undefined) add('r.lambda >= ?', lambdaBounds(q.lambdaMin).lo)
+  if (q.lambdaMax !== undefined) add('r.lambda < ?', lambdaBounds(q.lambdaMax).hi)
+  if (q.finalAlphaMin !== undefined || q.finalAlphaMax !== undefined) {
+    add(
+      'r.final_alpha_json IS NOT NULL AND NOT EXISTS (SELECT 1 FROM json_each(r.final_alpha_json) a WHERE a.value < ? OR a.value > ?)',
+      q.finalAlphaMin ?? 0,
+      q.finalAlphaMax ?? 1
+    )
+  }
+  const words = (q.search ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean)
+  for (const w of words) add(`instr(${SEARCH_TEXT}, ?) > 0`, w)
+  return { where: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', args, sweeps: words.length > 0 }
+}
+
+/**
+ * One page of runs (default 100, ordered by id) and the number matching the
+ * filter: filters, search, sort and paging all in SQL.
+ */
+export function listRuns(sql: Sql, q: RunQuery = {}): RunPage {
+  checkQuery(q)
+  const { where, args, sweeps } = runFilter(q)
+  const from = `runs r JOIN datasets d ON d.id = r.dataset_id${sweeps ? ' JOIN sweeps s ON s.id = r.sweep_id' : ''}`
+  const dir = q.descending ? 'DESC' : 'ASC'
+  const order = `${ORDER_SQL[q.orderBy ?? 'id']} ${dir}, r.id ${dir}`
   return sql.read(() => {
-    const total = (sql.stmt(`SELECT COUNT(*) AS n FROM runs r ${whereSql}`).get(...args) as { n: number }).n
+    const total = (sql.stmt(`SELECT COUNT(*) AS n FROM ${from} ${where}`).get(...args) as { n: number }).n
     const rows = sql
-      .stmt(`SELECT ${RUN_SUMMARY_COLUMNS} FROM runs r JOIN datasets d ON d.id = r.dataset_id ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .stmt(`SELECT ${RUN_SUMMARY_COLUMNS} FROM ${from} ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...args, q.limit ?? 100, q.offset ?? 0) as RunSummaryDbRow[]
     return { total, runs: rows.map(toRunSummary) }
   })

@@ -172,6 +172,17 @@ function v5DivergedAndOwnerStart(db: Database.Database): void {
   db.exec('ALTER TABLE runs ADD COLUMN owner_start TEXT')
 }
 
+/**
+ * Version 6: indexes for the runs table's sorts (store/run-queries.ts): the UI's pages
+ * sorted by accuracy, finish time or λ walk an index instead of sorting every
+ * run. Filters by dataset and λ use runs_by_dataset, by sweep runs_by_sweep.
+ */
+const V6_RUN_LIST_INDEXES = `
+CREATE INDEX runs_by_accuracy ON runs(test_accuracy);
+CREATE INDEX runs_by_finished ON runs(finished_at);
+CREATE INDEX runs_by_lambda ON runs(lambda);
+`
+
 /** migrations[i] takes the schema from version i to i + 1. Append only. */
 const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   (db) => db.exec(V1),
@@ -181,7 +192,8 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
     withAutoincrement(db, 'sweeps')
     withAutoincrement(db, 'runs')
   },
-  v5DivergedAndOwnerStart
+  v5DivergedAndOwnerStart,
+  (db) => db.exec(V6_RUN_LIST_INDEXES)
 ]
 
 /** The schema version this build writes and understands. */

@@ -13,7 +13,6 @@ import type {
   NewSweep,
   RunDetail,
   RunPage,
-  RunQuery,
   RunResult,
   SweepProgress,
   SweepRow
@@ -23,7 +22,7 @@ import { getCheckpoint } from './checkpoints'
 import { createDataset, ensureDataset, getDatasetByName, listDatasets } from './datasets'
 import { getAlphaHistory, getEpochMetrics } from './history'
 import { openConnection, type OpenOptions } from './open'
-import { getRun, listFinalAlphas, listRuns } from './run-queries'
+import { getRun, listFinalAlphas, listRuns, type RunQuery } from './run-queries'
 import * as runs from './runs'
 import { Sql } from './sql'
 import * as sweeps from './sweeps'
@@ -45,6 +44,15 @@ export class Store {
   }
 
   close(): void {
+    // SQLite's advice for every connection that wrote: refresh the planner's statistics
+    // (cheap, bounded), so the run list's filters pick the index that serves them.
+    if (!this.sql.db.readonly) {
+      try {
+        this.sql.db.pragma('optimize')
+      } catch {
+        // Busy or read-only file: the statistics wait for the next close.
+      }
+    }
     this.sql.db.close()
   }
 

@@ -4,6 +4,7 @@ import { seriesColor } from '../lib/colors'
 import { alphaName, fmtLambda, fmtNum } from '../lib/format'
 import { baseOption, esc, itemTooltip, valueAxis, yValueAxis } from './base'
 import { smallMultiples } from './layout'
+import { lambdaKey } from '@shared/lambda'
 
 /** Marker shapes per dataset where colour encodes λ. */
 const SYMBOLS = ['circle', 'triangle', 'rect', 'diamond', 'pin', 'roundRect']
@@ -31,7 +32,7 @@ export function poolHistograms(hists: readonly AlphaHistogram[], sel: HistogramS
   for (const h of hists) {
     if (sel.dataset !== null && h.dataset !== sel.dataset) continue
     if (sel.alphaIndex !== null && h.alphaIndex !== sel.alphaIndex) continue
-    const key = Math.round(h.lambda * 1e9)
+    const key = lambdaKey(h.lambda)
     const acc = byLambda.get(key)
     if (!acc) byLambda.set(key, { lambda: h.lambda, edges: [...h.edges], counts: [...h.counts] })
     else if (acc.counts.length === h.counts.length) h.counts.forEach((c, k) => (acc.counts[k] += c))
