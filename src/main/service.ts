@@ -319,7 +319,7 @@ export class WorkbenchService {
       },
 
       getCollapseStats: async (q) => collapseTable(this.finalAlphas(q), { threshold: q.threshold }),
-      getHistograms: async (q) => finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins }),
+      getHistograms: async (q) => finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins, threshold: q.threshold > 0 && q.threshold < 1 ? q.threshold : undefined }),
       getFinalAlphaPoints: async (q) => finalAlphaVsLambda(this.finalAlphas(q)),
       getInitFinalPairs: async (q) => initialVsFinal(this.finalAlphas(q)),
 

@@ -232,6 +232,8 @@ export interface AlphaHistogram {
   counts: number[]
   /** Values outside [edges[0], edges[bins]], not in any bin. */
   outside: number
+  /** When set, bin 0 is exactly the collapsed α (final α ≤ threshold) and edges[1] = threshold. */
+  threshold?: number
 }
 
 export interface AlphaPoint {

@@ -283,7 +283,7 @@ describe('runs store', () => {
 })
 
 describe('stats store', () => {
-  it('fetches all four result sets, and only the collapse table when the threshold moves', async () => {
+  it('fetches all four result sets, and only the collapse table and the (threshold-aligned) histograms when the threshold moves', async () => {
     vi.useFakeTimers()
     const stats = useStatsStore()
     await stats.fetchAll()
@@ -295,8 +295,9 @@ describe('stats store', () => {
     await vi.advanceTimersByTimeAsync(20)
     stats.threshold = 0.2
     await vi.advanceTimersByTimeAsync(200)
-    expect(client.calls.map((c) => c.method)).toEqual(['getCollapseStats'])
+    expect(client.calls.map((c) => c.method)).toEqual(['getCollapseStats', 'getHistograms'])
     expect(client.callsTo('getCollapseStats')).toEqual([[{ threshold: 0.2 }]])
+    expect(client.callsTo('getHistograms')).toEqual([[{ threshold: 0.2, bins: 10 }]])
 
     client.calls.length = 0
     stats.datasets = ['mnist:1000:s0']

@@ -113,3 +113,18 @@ describe('live run cards', () => {
     expect(wrapper.emitted('cancel')).toEqual([[4]])
   })
 })
+
+describe('Figure 3 (defect 5)', () => {
+  it('names the dark bar "collapsed (≤ threshold)" in a legend, labels bin 0 "≤ t" and titles its axes', async () => {
+    const { histogramGridOption } = await import('../../src/renderer/src/charts/distribution-options')
+    const h = { dataset: 'd', lambda: 0, alphaIndex: 0, edges: [0, 0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 1], counts: [14, 1, 2, 3, 4, 5, 6], outside: 0, threshold: 0.05 }
+    const fig = histogramGridOption([h], { dataset: null, alphaIndex: null })!
+    const o = fig.option as { legend: { data: string[]; show: boolean }; xAxis: { data: string[]; name: string }[]; yAxis: { name: string }[]; series: { data: unknown[] }[] }
+    expect(o.legend.show).toBe(true)
+    expect(o.legend.data).toEqual(['collapsed (final α ≤ 0.05)', 'not collapsed'])
+    expect(o.xAxis[0].data[0]).toBe('≤0.05')
+    expect(o.xAxis[0].name).toMatch(/final α/)
+    expect(o.yAxis[0].name).toBe('α count')
+    expect(o.series[0].data[0]).toBe(14)
+  })
+})

@@ -92,3 +92,28 @@ describe('meanTrajectories', () => {
     expect(l2).toMatchObject({ lambda: 0.02, runs: 1, steps: [0, 1], mean: [[0.9, 0.8], [0.1, 0.2]], sd: [[0, 0], [0, 0]] })
   })
 })
+
+describe('finalAlphaHistograms aligned to the collapse threshold (issue 10, defect 5)', () => {
+  it('puts exactly the collapsed α in bin 0, as the collapse table counts them', async () => {
+    const { collapseTable } = await import('../../../src/main/analysis')
+    // 0.05 as float32 (never moved from the grid) collapses; 0.06 and 0.099 land in the old first bin [0, 0.1) but do not.
+    const finals = [0, 0.01, Math.fround(0.05), 0.0500001, 0.06, 0.099, 0.5, 1]
+    const rows = finals.map((a, i) => ({ runId: i + 1, dataset: 'd', lambda: 0, finalAlpha: [a], alphaInit: [0.5] }))
+    const [h] = finalAlphaHistograms(rows, { bins: 10, threshold: 0.05 })
+    const [table] = collapseTable(rows as never, { threshold: 0.05 })
+    expect(h.threshold).toBe(0.05)
+    expect(h.edges[0]).toBe(0)
+    expect(h.edges[1]).toBe(0.05)
+    expect(h.edges.at(-1)).toBe(1)
+    expect(h.counts[0]).toBe(3)
+    expect(h.counts[0]).toBe(table.collapsed)
+    expect(h.counts.reduce((a, b) => a + b, 0)).toBe(finals.length)
+    // The unaligned histogram's first bin holds 6: the dark bar the issue reports as wrong.
+    expect(finalAlphaHistograms(rows, { bins: 10 })[0].counts[0]).toBe(6)
+  })
+
+  it('refuses a threshold outside the range', () => {
+    const rows = [{ dataset: 'd', lambda: 0, finalAlpha: [0.2] }]
+    expect(() => finalAlphaHistograms(rows, { bins: 10, threshold: 1 })).toThrow(/threshold 1 must lie inside/)
+  })
+})

@@ -40,46 +40,90 @@ export function poolHistograms(hists: readonly AlphaHistogram[], sel: HistogramS
   return [...byLambda.values()].sort((a, b) => a.lambda - b.lambda)
 }
 
-/** Figure 3: final-α histograms, one small panel per λ, shared count axis. */
+const COLLAPSED_COLOR = '#1c3d7a'
+const OTHER_COLOR = '#5b8def'
+
+/**
+ * Figure 3: final-α histograms, one small panel per λ, shared count axis.
+ * When the back end aligned the bins to the collapse threshold (it does for
+ * the app), the dark bar is exactly the collapsed α, "≤ threshold", and
+ * agrees with the collapse table; the legend says so.
+ */
 export function histogramGridOption(hists: readonly AlphaHistogram[], sel: HistogramSelection): { option: EChartsOption; height: number } | null {
   const pooled = poolHistograms(hists, sel)
   if (pooled.length === 0) return null
-  const layout = smallMultiples(pooled.length, 4, pooled.map((p) => `λ = ${fmtLambda(p.lambda)}`), 150, 8)
+  const threshold = hists.find((h) => h.threshold !== undefined)?.threshold
+  const cols = 4
+  const layout = smallMultiples(pooled.length, cols, pooled.map((p) => `λ = ${fmtLambda(p.lambda)}`), 150, 30)
   const maxCount = Math.max(1, ...pooled.flatMap((p) => p.counts))
   const axes = pooled.map((_, i) => i)
-  const binLabel = (edges: number[], k: number): string => `${fmtNum(edges[k], 2)}–${fmtNum(edges[k + 1], 2)}`
-  const series: BarSeriesOption[] = pooled.map((p, i) => ({
-    type: 'bar',
-    name: `λ = ${fmtLambda(p.lambda)}`,
-    xAxisIndex: i,
-    yAxisIndex: i,
-    barCategoryGap: '8%',
-    // The first bin holds the collapsed α; it is drawn darker.
-    data: p.counts.map((c, k) => ({ value: c, itemStyle: { color: k === 0 ? '#1c3d7a' : '#5b8def' } }))
-  }))
+  const collapsedName = threshold === undefined ? 'lowest bin' : `collapsed (final α ≤ ${fmtNum(threshold, 3)})`
+  const otherName = threshold === undefined ? 'other bins' : 'not collapsed'
+  const binLabel = (edges: number[], k: number): string =>
+    k === 0 && threshold !== undefined ? `≤ ${fmtNum(threshold, 3)}` : `${fmtNum(edges[k], 2)}–${fmtNum(edges[k + 1], 2)}`
+  // Two stacked series per panel (bin 0 / the rest) so the legend can name the dark bar.
+  const series: BarSeriesOption[] = pooled.flatMap((p, i) => [
+    {
+      type: 'bar' as const,
+      name: collapsedName,
+      xAxisIndex: i,
+      yAxisIndex: i,
+      stack: `p${i}`,
+      barCategoryGap: '8%',
+      itemStyle: { color: COLLAPSED_COLOR },
+      data: p.counts.map((c, k) => (k === 0 ? c : '-'))
+    },
+    {
+      type: 'bar' as const,
+      name: otherName,
+      xAxisIndex: i,
+      yAxisIndex: i,
+      stack: `p${i}`,
+      barCategoryGap: '8%',
+      itemStyle: { color: OTHER_COLOR },
+      data: p.counts.map((c, k) => (k === 0 ? '-' : c))
+    }
+  ])
+  const lastRowStart = Math.floor((pooled.length - 1) / cols) * cols
+  const base = baseOption()
   return {
     height: layout.height,
     option: {
-      ...baseOption(),
-      legend: { show: false },
+      ...base,
+      legend: { ...(base.legend as object), show: true, data: [collapsedName, otherName] },
       title: layout.panels.map((p) => p.title),
       grid: layout.panels.map((p) => p.grid),
       tooltip: itemTooltip({
         formatter: (params) => {
           const item = Array.isArray(params) ? params[0] : params
-          const p = pooled[item.seriesIndex ?? 0]
-          return `${esc(item.seriesName ?? '')}<br/>final α in ${binLabel(p.edges, item.dataIndex)}: <b>${String(item.value)}</b>`
+          const p = pooled[Math.floor((item.seriesIndex ?? 0) / 2)]
+          return `λ = ${esc(fmtLambda(p.lambda))}<br/>final α in ${binLabel(p.edges, item.dataIndex)}: <b>${String(item.value)}</b>`
         }
       }),
       xAxis: axes.map((i) => ({
         type: 'category',
         gridIndex: i,
-        data: pooled[i].counts.map((_, k) => fmtNum(pooled[i].edges[k], 2)),
+        data: pooled[i].counts.map((_, k) => (k === 0 && threshold !== undefined ? `≤${fmtNum(threshold, 3)}` : fmtNum(pooled[i].edges[k], 2))),
+        name: i >= lastRowStart ? 'final α (bin start)' : '',
+        nameLocation: 'middle',
+        nameGap: 20,
+        nameTextStyle: { fontSize: 10, color: '#556' },
         axisLabel: { fontSize: 9, color: '#667', interval: 1 },
         axisTick: { alignWithLabel: false },
         axisLine: { lineStyle: { color: '#99a' } }
       })),
-      yAxis: axes.map((i) => ({ type: 'value', gridIndex: i, max: maxCount, splitNumber: 2, axisLabel: { fontSize: 9, color: '#667' }, splitLine: { lineStyle: { color: '#eef0f4' } } })),
+      yAxis: axes.map((i) => ({
+        type: 'value',
+        gridIndex: i,
+        max: maxCount,
+        splitNumber: 2,
+        name: i % cols === 0 ? 'α count' : '',
+        nameLocation: 'middle',
+        nameGap: 26,
+        nameTextStyle: { fontSize: 10, color: '#556' },
+        axisLabel: { fontSize: 9, color: '#667' },
+        splitLine: { lineStyle: { color: '#eef0f4' } }
+      })),
       series
     }
   }

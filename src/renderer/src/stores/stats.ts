@@ -34,9 +34,14 @@ export const useStatsStore = defineStore('stats', () => {
 
   const latestCollapse = latestRequest({ error })
   async function fetchCollapse(): Promise<void> {
+    // Figure 3's dark bar is "≤ threshold": its bins move with the threshold too.
+    const q = query.value
     await latestCollapse.run(
-      () => apiClient().getCollapseStats(query.value),
-      (rows) => (collapse.value = rows)
+      () => Promise.all([apiClient().getCollapseStats(q), apiClient().getHistograms({ ...q, bins: bins.value })]),
+      ([rows, h]) => {
+        collapse.value = rows
+        histograms.value = h
+      }
     )
   }
 
