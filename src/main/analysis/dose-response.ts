@@ -173,14 +173,17 @@ export function doseResponse(obs: readonly Observation[], opts: DoseOptions = {}
  * (α_init, λ) cell the observed share next to the fitted probability.
  * Observations without a known initial α are left out.
  */
+/** Initial α as drawn: stored in float32 (0.85 comes back as 0.8500000238), so cells key on 6 decimals. */
+const initKey = (a: number): number => Math.round(a * 1e6) / 1e6
+
 export function startFit(obs: readonly Observation[], who: Pick<StartFit, 'dataset' | 'pooled'>): StartFit {
   const known = obs.filter((o): o is Observation & { alphaInit: number } => o.alphaInit !== null)
-  const cellsByKey = byKey(known, (o) => `${lambdaKey(o.alphaInit)}|${o.lambda}`)
+  const cellsByKey = byKey(known, (o) => `${initKey(o.alphaInit)}|${o.lambda}`)
   const empty = { ...who, n: known.length, b0: null, b_alpha: null, b_lambda: null, se_b0: null, se_b_alpha: null, se_b_lambda: null }
   const cellsOf = (predict: ((a: number, l: number) => number) | null): StartCell[] =>
     [...cellsByKey.values()]
       .map((list) => {
-        const alpha_init = lambdaKey(list[0].alphaInit)
+        const alpha_init = initKey(list[0].alphaInit)
         const lambda = list[0].lambda
         const collapsed = list.reduce((s, o) => s + o.collapsed, 0)
         return { alpha_init, lambda, n: list.length, collapsed, observed: collapsed / list.length, fitted: predict ? predict(alpha_init, lambda) : null }

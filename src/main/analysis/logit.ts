@@ -163,7 +163,7 @@ export function fitLogit(x: readonly number[][], y: readonly number[], opts: Log
   const cov = singular ? null : invertSpd(info)
   let problem: string | null = null
   const onlyOneOutcome = y.every((v) => v === y[0])
-  if (onlyOneOutcome) problem = `not identifiable: every observation is ${y[0] === 1 ? 'collapsed' : 'not collapsed'}`
+  if (onlyOneOutcome) problem = `not identifiable: ${y[0] === 1 ? 'every α collapsed' : 'no α collapsed'}, so there is no curve to fit`
   else if (p === 2 && x.every((row) => row[0] === 1) && separatedOneCovariate(x.map((row) => row[1]), y)) {
     problem = 'not identifiable: complete or quasi-complete separation (collapse is perfectly predicted beyond some value), so the slope is infinite'
   } else if (mu.some((m) => m < SATURATED || m > 1 - SATURATED)) {

@@ -234,4 +234,9 @@ describe('observations', () => {
       { dataset: 'd', lambda: 0.015, runId: 7, alphaIndex: 1, alphaInit: 0.5, collapsed: 0 }
     ])
   })
+
+  it('puts an initial α stored in float32 into the heatmap cell of the value drawn', () => {
+    const rows = [0.85, Math.fround(0.85)].map((a, k) => ({ dataset: 'd', lambda: 0, runId: k, alphaIndex: 0, alphaInit: a, collapsed: (k % 2) as 0 | 1 }))
+    expect(startFit(rows, { dataset: 'd', pooled: null }).cells).toEqual([{ alpha_init: 0.85, lambda: 0, n: 2, collapsed: 1, observed: 0.5, fitted: null }])
+  })
 })
