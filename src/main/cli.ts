@@ -12,6 +12,7 @@ import { SURVIVAL_HELP, survival } from './cli/survival'
 import { REPORT_HELP, report } from './cli/report'
 import { EXPORT_HELP, IMPORT_HELP, exportCommand, importCommand } from './cli/interchange'
 import { UserError } from '../shared/errors'
+import { echo, safeMessage } from '../shared/echo'
 
 type Command = (argv: string[]) => Promise<number>
 
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name]
   if (!command) {
-    console.error(`unknown command '${name}'\n\n${usage()}`)
+    console.error(`unknown command '${echo(name)}'\n\n${usage()}`)
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -55,11 +56,12 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest)
   } catch (err) {
     // Bad input of a known kind: the message names the problem; no stack trace.
+    // Messages quote input (flags, file lines, names): cut and escaped so it cannot flood or drive the terminal.
     if (err instanceof UserError) {
-      console.error(`error: ${err.message}`)
+      console.error(`error: ${safeMessage(err.message)}`)
       return err instanceof CliError ? err.exitCode : 2
     }
-    console.error(`error: ${err instanceof Error ? err.message : String(err)}`)
+    console.error(`error: ${safeMessage(err instanceof Error ? err.message : String(err))}`)
     return 1
   }
 }

@@ -5,6 +5,9 @@ import { lambdaKey } from './lambda'
 
 /** Largest λ a sweep accepts: far beyond where every α collapses, so a typo is caught. */
 export const MAX_LAMBDA = 10
+
+/** Most runs one sweep may hold: a larger spec is refused before anything is expanded or stored. */
+export const MAX_RUNS_PER_SWEEP = 100_000
 const lambda = z.number().min(0, 'λ must be ≥ 0').max(MAX_LAMBDA, `λ must be ≤ ${MAX_LAMBDA}`)
 
 export const LambdaRangeSchema = z
@@ -63,6 +66,19 @@ export const SweepSpecSchema = z.object({
    */
   seeding: z.enum(SEEDINGS).default('paired')
 }).superRefine((spec, ctx) => {
+  const seen = new Set<string>()
+  spec.datasets.forEach((d, i) => {
+    if (seen.has(d)) ctx.addIssue({ code: 'custom', path: ['datasets', i], message: `dataset '${d}' is listed twice (it would queue the same runs twice)` })
+    seen.add(d)
+  })
+  const runs = expandLambdas(spec.lambdas).length * spec.runsPerLambda * spec.datasets.length * spec.repeats
+  if (runs > MAX_RUNS_PER_SWEEP) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['runsPerLambda'],
+      message: `this sweep has ${runs.toLocaleString('en')} runs; one sweep holds at most ${MAX_RUNS_PER_SWEEP.toLocaleString('en')} (λ values × runs per λ × datasets × repeats)`
+    })
+  }
   if (spec.alphaInit.kind !== 'explicit') return
   const layers = spec.network.convs.filter((c) => c.alpha).length
   const n = spec.alphaInit.values.length

@@ -1,8 +1,9 @@
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store'
 import { newRun } from '../unit/store/helpers'
-import { spawnCli, tempHome } from '../helpers/cli'
+import { runCli, spawnCli, tempHome } from '../helpers/cli'
 
 const home = tempHome('awb-cli-faults-')
 afterAll(() => home.cleanup())
@@ -38,4 +39,26 @@ describe('sweep --resume after an error', () => {
     // The command itself stops its pool; the CLI's last-resort exit only comes 10 s after a command returns.
     expect(lingered).toBeLessThan(8_000)
   }, 120_000)
+})
+
+describe('read commands', () => {
+  it('never write: stats, runs and export on an empty file refuse it and leave it empty', () => {
+    const empty = join(home.home, 'empty.db')
+    writeFileSync(empty, '')
+    for (const args of [['stats'], ['runs'], ['export', '--sweep', '1', '--format', 'csv']]) {
+      const r = runCli([...args, '--db', empty], home.home)
+      expect(r.status, r.stderr).toBe(2)
+      expect(r.stderr).toMatch(/empty\.db is empty: it holds no α-Workbench data yet/)
+      expect(statSync(empty).size).toBe(0)
+    }
+    expect(existsSync(`${empty}-wal`)).toBe(false)
+  }, 120_000)
+
+  it('echo bad input cut short and escaped: no terminal escapes, no megabyte lines', () => {
+    const r = runCli(['sweep', '--preset', 'paper', `--workers=\u001b[2J${'x'.repeat(100_000)}`], home.home)
+    expect(r.status).toBe(2)
+    expect(r.stderr).not.toContain('\u001b')
+    expect(r.stderr).toContain('\\x1b[2J')
+    expect(r.stderr.length).toBeLessThan(3000)
+  }, 60_000)
 })

@@ -1,3 +1,4 @@
+import { echo } from '../../shared/echo'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UserError } from '../../shared/errors'
 
@@ -26,15 +27,15 @@ export function parseCommand<O extends Options>(argv: string[], options: O, allo
 export function numberFlag(name: string, raw: string | undefined, fallback: number, check?: { min?: number; max?: number; integer?: boolean }): number {
   if (raw === undefined) return fallback
   const v = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new CliError(`--${name} must be a number, got '${raw}'`)
-  if (check?.integer && !Number.isInteger(v)) throw new CliError(`--${name} must be a whole number, got ${raw}`)
-  if (check?.min !== undefined && v < check.min) throw new CliError(`--${name} must be ≥ ${check.min}, got ${raw}`)
-  if (check?.max !== undefined && v > check.max) throw new CliError(`--${name} must be ≤ ${check.max}, got ${raw}`)
+  if (raw.trim() === '' || !Number.isFinite(v)) throw new CliError(`--${name} must be a number, got '${echo(raw)}'`)
+  if (check?.integer && !Number.isInteger(v)) throw new CliError(`--${name} must be a whole number, got ${echo(raw)}`)
+  if (check?.min !== undefined && v < check.min) throw new CliError(`--${name} must be ≥ ${check.min}, got ${echo(raw)}`)
+  if (check?.max !== undefined && v > check.max) throw new CliError(`--${name} must be ≤ ${check.max}, got ${echo(raw)}`)
   return v
 }
 
 export function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {
   if (raw === undefined) return fallback
-  if (!(allowed as readonly string[]).includes(raw)) throw new CliError(`--${name} must be one of ${allowed.join(', ')}; got '${raw}'`)
+  if (!(allowed as readonly string[]).includes(raw)) throw new CliError(`--${name} must be one of ${allowed.join(', ')}; got '${echo(raw)}'`)
   return raw as T
 }

@@ -12,7 +12,8 @@ export const DB_FLAG = { db: { type: 'string' } } as const
 export function openDb(dbFlag: string | undefined, opts: { create: boolean }): { store: Store; path: string } {
   const path = dbFlag ?? defaultDbPath()
   if (!opts.create && !existsSync(path)) throw new CliError(`no database at ${path} (queue a sweep or import a CSV first, or pass --db PATH)`)
-  return { store: openStore(path, { create: opts.create }), path }
+  // Read commands open read-only: they never write (not even a schema into an empty file) and work on read-only files.
+  return { store: openStore(path, opts.create ? { create: true } : { readonly: true }), path }
 }
 
 /** Dataset names: exact names, or a base name ('fashion-mnist') matching all its subsamples ('fashion-mnist:10000:s0'). */

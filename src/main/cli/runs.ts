@@ -1,3 +1,4 @@
+import { echo } from '../../shared/echo'
 import { RUN_STATUSES, type RunStatus } from '../../shared/results'
 import { CliError, numberFlag, parseCommand } from './args'
 import { DB_FLAG, matchDatasets, openDb } from './db'
@@ -21,7 +22,7 @@ export async function runs(argv: string[]): Promise<number> {
     const sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })
     if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
     if (values.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(values.status)) {
-      throw new CliError(`--status must be one of ${RUN_STATUSES.join(', ')}; got '${values.status}'`)
+      throw new CliError(`--status must be one of ${RUN_STATUSES.join(', ')}; got '${echo(values.status)}'`)
     }
     const limit = numberFlag('limit', values.limit, 1000, { min: 1, integer: true })
     const offset = numberFlag('offset', values.offset, 0, { min: 0, integer: true })

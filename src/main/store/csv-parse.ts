@@ -7,7 +7,12 @@
  * Rows whose α fields are all empty are skipped (they neither end nor split a
  * run). Pure: no I/O, every problem is a CsvFormatError naming file and line.
  */
+import { echo } from '../../shared/echo'
+import { MAX_LAMBDA } from '../../shared/sweep-spec'
 import { CsvFormatError } from './errors'
+
+/** Largest run index a row may carry (the study's are 0..5). */
+export const MAX_ITERATION = 1_000_000
 
 /** α may exceed [0, 1] by float round-off only; such values are clamped. */
 const ALPHA_SLACK = 1e-6
@@ -39,14 +44,17 @@ function parseHeader(file: string, header: string): number {
   const k = names.length - 2
   const expected = ['lambda', ...Array.from({ length: Math.max(k, 1) }, (_, i) => `alpha${i}`), 'iteration']
   if (k < 1 || names.join(',') !== expected.join(',')) {
-    throw new CsvFormatError(file, 1, `expected the header 'lambda,alpha0,…,alphaK,iteration' (e.g. lambda,alpha0,alpha1,alpha2,iteration), got '${header}'`)
+    throw new CsvFormatError(file, 1, `expected the header 'lambda,alpha0,…,alphaK,iteration' (e.g. lambda,alpha0,alpha1,alpha2,iteration), got '${echo(header)}'`)
   }
   return k
 }
 
 function numberField(file: string, line: number, column: string, text: string): number {
-  if (!NUMBER.test(text)) throw new CsvFormatError(file, line, `${column} '${text}' is not a number`)
-  return Number(text)
+  if (!NUMBER.test(text)) throw new CsvFormatError(file, line, `${column} '${echo(text, 40)}' is not a number`)
+  const v = Number(text)
+  // '1e999' matches the number syntax but is Infinity: it could be stored but never exported and imported again.
+  if (!Number.isFinite(v)) throw new CsvFormatError(file, line, `${column} ${echo(text, 40)} is not a finite number`)
+  return v
 }
 
 export function parseOriginalCsv(text: string, file: string): ParsedCsv {
@@ -68,6 +76,7 @@ export function parseOriginalCsv(text: string, file: string): ParsedCsv {
     }
     const lambda = numberField(file, line, 'lambda', fields[0])
     if (lambda < 0) throw new CsvFormatError(file, line, `lambda ${fields[0]} is negative`)
+    if (lambda > MAX_LAMBDA) throw new CsvFormatError(file, line, `lambda ${fields[0]} is over ${MAX_LAMBDA}, the largest λ a sweep may use`)
     const alphas = alphaFields.map((f, j) => {
       if (f === '') throw new CsvFormatError(file, line, `alpha${j} is empty while other α fields are not`)
       const a = numberField(file, line, `alpha${j}`, f)
@@ -77,6 +86,9 @@ export function parseOriginalCsv(text: string, file: string): ParsedCsv {
     const iteration = numberField(file, line, 'iteration', fields[width - 1])
     if (!Number.isInteger(iteration) || iteration < 0) {
       throw new CsvFormatError(file, line, `iteration ${fields[width - 1]} is not an integer ≥ 0`)
+    }
+    if (iteration > MAX_ITERATION) {
+      throw new CsvFormatError(file, line, `iteration ${fields[width - 1]} is over ${MAX_ITERATION.toLocaleString('en')}`)
     }
     const last = runs.at(-1)
     if (last && last.lambda === lambda && last.iteration === iteration) last.records.push({ line, alphas })

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
-import { existsSync } from 'node:fs'
+import { accessSync, constants, existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { StoreError } from './errors'
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, newerVersionError } from './schema'
 import { sqliteNativeBinding } from './sqlite-binding'
@@ -39,6 +40,24 @@ function inspect(db: Database.Database, path: string): { appId: number; version:
   }
 }
 
+/** The reason a file cannot be opened, in words: permissions, a read-only folder under a WAL file, or SQLite's own message. */
+function whyNot(path: string, readonly: boolean, e: Error): string {
+  const can = (p: string, mode: number): boolean => {
+    try {
+      accessSync(p, mode)
+      return true
+    } catch {
+      return false
+    }
+  }
+  if (!can(path, constants.R_OK)) return `the file is not readable by this user (${e.message})`
+  if (!readonly && !can(path, constants.W_OK)) return `the file is read-only (${e.message})`
+  if (!can(dirname(path), constants.W_OK) && !existsSync(`${path}-shm`)) {
+    return `its folder ${dirname(path)} is not writable, and SQLite must create ${path}-shm there to read a WAL-mode file (copy the file somewhere writable, or open it once where it is writable) (${e.message})`
+  }
+  return e.message
+}
+
 /**
  * Opens (and if needed creates or migrates) a store file. Everything that
  * could refuse the file is checked before the first write: a newer schema, a
@@ -56,14 +75,23 @@ export function openConnection(path: string, opts: OpenOptions = {}): Database.D
     const nativeBinding = opts.nativeBinding ?? sqliteNativeBinding()
     db = new Database(path, { readonly, fileMustExist: !create, timeout: opts.busyTimeoutMs ?? 15_000, ...(nativeBinding ? { nativeBinding } : {}) })
   } catch (e) {
-    throw new StoreError(`cannot open database ${path}: ${(e as Error).message}`)
+    throw new StoreError(`cannot open database ${path}${readonly ? ' read-only' : ''}: ${whyNot(path, readonly, e as Error)}`)
   }
   try {
-    const { appId, version, tables } = inspect(db, path)
+    let info: ReturnType<typeof inspect>
+    try {
+      info = inspect(db, path)
+    } catch (e) {
+      // A read-only connection meets a file it cannot read (or a WAL it cannot map) here, not at open.
+      if (e instanceof StoreError) throw e
+      throw new StoreError(`cannot open database ${path}${readonly ? ' read-only' : ''}: ${whyNot(path, readonly, e as Error)}`)
+    }
+    const { appId, version, tables } = info
     const ours = appId === APPLICATION_ID || (appId === 0 && version === 0 && tables === 0)
     if (!ours) throw new StoreError(`${path} is an SQLite database but not an α-Workbench store (it was left untouched)`)
     if (version > SCHEMA_VERSION) throw newerVersionError(path, version)
     if (readonly) {
+      if (version === 0 && tables === 0) throw new StoreError(`${path} is empty: it holds no α-Workbench data yet (it was left untouched)`)
       if (version < SCHEMA_VERSION) {
         throw new StoreError(`${path} has store schema version ${version}; open it once read-write to upgrade it to ${SCHEMA_VERSION}`)
       }

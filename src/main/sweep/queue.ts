@@ -12,10 +12,16 @@ export interface QueuedSweep {
   runIds: number[]
 }
 
+/** Runs written per transaction when queueing: each write stays short (~0.1 s), so other connections and the UI never wait long. */
+export const QUEUE_BATCH = 2000
+
 /**
- * Expands a validated spec into runs and queues them in one transaction. The
- * datasets are loaded first (cached: ~0.1 s each) so an unknown dataset fails
- * before anything is written, and each run's planned step count is exact.
+ * Expands a validated spec into runs and queues them. The datasets are loaded
+ * first (cached: ~0.1 s each) so an unknown dataset fails before anything is
+ * written, and each run's planned step count is exact. Up to QUEUE_BATCH runs
+ * go in one transaction; a larger sweep is written paused, QUEUE_BATCH runs per
+ * transaction (yielding to the event loop between them), and queued only once
+ * all its runs are in; if that fails part-way the partial sweep is deleted.
  */
 export async function queueSweep(store: Store, spec: SweepSpec, opts: { cacheDir: string }): Promise<QueuedSweep> {
   const datasets = new Map<string, Dataset>()
@@ -49,5 +55,21 @@ export async function queueSweep(store: Store, spec: SweepSpec, opts: { cacheDir
       alphaInit: Array.from(initAlpha(p.config.alphaInit, nAlpha, p.config.seeds.alpha))
     }
   })
-  return store.createSweep({ name: spec.name ?? 'sweep', spec }, runs)
+  if (runs.length <= QUEUE_BATCH) return store.createSweep({ name: spec.name ?? 'sweep', spec }, runs)
+  const created = store.createSweep({ name: spec.name ?? 'sweep', spec, status: 'paused' }, runs.slice(0, QUEUE_BATCH))
+  const runIds = [...created.runIds]
+  try {
+    for (let i = QUEUE_BATCH; i < runs.length; i += QUEUE_BATCH) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      runIds.push(...store.addRuns(created.sweep.id, runs.slice(i, i + QUEUE_BATCH)))
+    }
+    return { sweep: store.resumeSweep(created.sweep.id), runIds }
+  } catch (err) {
+    try {
+      store.deleteSweep(created.sweep.id)
+    } catch {
+      // The sweep stays paused and partial; the error below says why.
+    }
+    throw err
+  }
 }

@@ -43,6 +43,19 @@ const ORIGINAL = `lambda,alpha0,alpha1,alpha2,iteration
 `
 
 describe('parseOriginalCsv', () => {
+  it('refuses non-finite and out-of-range λ, α and iteration, naming the line (issue 13)', () => {
+    const head = 'lambda,alpha0,alpha1,alpha2,iteration\n0,0.5,0.5,0.5,0\n'
+    expect(() => parseOriginalCsv(`${head}1e999,0.5,0.5,0.5,0\n`, 'f.csv')).toThrow(/^f\.csv:3: lambda 1e999 is not a finite number/)
+    expect(() => parseOriginalCsv(`${head}11,0.5,0.5,0.5,0\n`, 'f.csv')).toThrow(/^f\.csv:3: lambda 11 is over 10/)
+    expect(() => parseOriginalCsv(`${head}0,1e999,0.5,0.5,0\n`, 'f.csv')).toThrow(/^f\.csv:3: alpha0 1e999 is not a finite number/)
+    expect(() => parseOriginalCsv(`${head}0,0.5,0.5,0.5,1e999\n`, 'f.csv')).toThrow(/^f\.csv:3: iteration 1e999 is not a finite number/)
+    expect(() => parseOriginalCsv(`${head}0,0.5,0.5,0.5,1e12\n`, 'f.csv')).toThrow(/^f\.csv:3: iteration 1e12 is over 1,000,000/)
+    // Echoed input is cut and escaped: no terminal escapes, no megabyte lines.
+    const evil = parseError(`${head}\u001b[2J${'9'.repeat(100_000)},0.5,0.5,0.5,0\n`)
+    expect(evil).not.toContain('\u001b')
+    expect(evil.length).toBeLessThan(300)
+  })
+
   it('groups consecutive rows with the same (lambda, iteration) into runs and skips empty-α rows', () => {
     const parsed = parseOriginalCsv(ORIGINAL, 'orig.csv')
     expect(parsed.alphaCount).toBe(3)
@@ -273,3 +286,12 @@ describe('export', () => {
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc)
   })
 })
+
+function parseError(text: string): string {
+  try {
+    parseOriginalCsv(text, 'f.csv')
+  } catch (e) {
+    return (e as Error).message
+  }
+  throw new Error('expected the parse to fail')
+}

@@ -68,3 +68,18 @@ describe('sweep spec', () => {
     expect(() => parseSpec(input)).toThrow(message)
   })
 })
+
+describe('sweep spec bounds (issue 13)', () => {
+  it('refuses a dataset listed twice, naming it', () => {
+    expect(() => parseSpec({ ...PRESETS.paper, datasets: ['mnist', 'mnist'] }, 'spec.json')).toThrow(/dataset 'mnist' is listed twice/)
+    expect(() => parseSpec({ ...PRESETS.paper, datasets: ['mnist', 'fashion-mnist'] }, 'spec.json')).not.toThrow()
+  })
+
+  it('refuses more than 100,000 runs per sweep before expanding anything', () => {
+    // 1,001 λ × 1,000 runs × 50 datasets × 100 repeats = 5e9 runs.
+    const huge = { ...PRESETS.paper, lambdas: { from: 0, to: 1, step: 0.001 }, runsPerLambda: 1000, repeats: 100, datasets: Array.from({ length: 50 }, (_, i) => `d${i}`) }
+    expect(() => parseSpec(huge, 'spec.json')).toThrow(/5,005,000,000 runs; one sweep holds at most 100,000/)
+    expect(() => parseSpec({ ...PRESETS.paper, lambdas: { from: 0, to: 1, step: 0.001 }, runsPerLambda: 99 }, 'spec.json')).not.toThrow()
+    expect(() => parseSpec({ ...PRESETS.paper, lambdas: { from: 0, to: 1, step: 0.001 }, runsPerLambda: 100 }, 'spec.json')).toThrow(/100,100 runs/)
+  })
+})
