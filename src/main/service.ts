@@ -1,15 +1,18 @@
 import { EventEmitter } from 'node:events'
 import { basename, extname } from 'node:path'
-import { API, type ApiHandlers, type ApiMethod, type StatsFilter } from '../shared/api-schemas'
+import { API, type ApiHandlers, type ApiMethod, type ComputeChoice, type StatsFilter } from '../shared/api-schemas'
 import type { AppStatus, QueueState, WorkbenchEvent } from '../shared/api'
 import { NotFoundError, UserError } from '../shared/errors'
 import { PAPER_NETWORK, alphaCount } from '../shared/network'
-import type { FinalAlphaRow, GroupedSeries, RunDetail, SweepRow } from '../shared/results'
+import type { ClusterStatus, ComputeState, FinalAlphaRow, GroupedSeries, RunDetail, SweepRow } from '../shared/results'
 import { formatIssues } from '../shared/validation'
 import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories, poolRows, runCollapseTable } from './analysis'
 import { collectSurvival, fitsFromRows } from './reports/collect'
 import { renderReport } from './reports/html'
-import { availableOfficial, listBundledDatasets, cacheState } from './data'
+import { availableOfficial, listBundledDatasets, cacheState, loadDataset } from './data'
+import { parseRedisUrl, type RedisTarget } from './cluster/connection'
+import { queuePrefix } from './cluster/protocol'
+import { RemoteExecutor } from './cluster/remote-executor'
 import { measureStepMs } from './engine/step-probe'
 import { chooseEngine, type EnginePreference } from './engine/select'
 import { initTfjs } from './engine/tfjs-backend'
@@ -44,19 +47,93 @@ type PendingProgress = Omit<Extract<WorkbenchEvent, { type: 'run-progress' }>, '
 export class WorkbenchService {
   readonly events = new EventEmitter<{ event: [WorkbenchEvent] }>()
   private readonly store: Store
-  private readonly runner: SweepRunner
+  private runner: SweepRunner
   private readonly pending = new Map<number, PendingProgress>()
   private readonly handlers: ApiHandlers = this.makeHandlers()
   private flushTimer: NodeJS.Timeout | null = null
   private watchTimer: NodeJS.Timeout | null = null
   private dataVersion = -1
   private closed = false
-  private status: Promise<Omit<AppStatus, 'queue' | 'trainableDatasets' | 'stepMs'> & { probeMs: number | null }> | null = null
+  private status: Promise<Omit<AppStatus, 'queue' | 'trainableDatasets' | 'stepMs' | 'compute'> & { probeMs: number | null }> | null = null
+  private compute: ComputeState = { kind: 'local' }
+  /** The cluster's executor while training on one (the runner owns and closes it). */
+  private cluster: RemoteExecutor | null = null
+  /** Compute switches, one at a time. */
+  private switching: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly opts: ServiceOptions) {
     this.store = openStore(opts.dbPath, { create: true })
-    this.runner = new SweepRunner({ store: this.store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine })
+    this.runner = this.localRunner()
     this.wireRunnerEvents()
+  }
+
+  private localRunner(): SweepRunner {
+    return new SweepRunner({ store: this.store, cacheDir: this.opts.cacheDir, workers: this.opts.workers, engine: this.opts.engine })
+  }
+
+  /**
+   * Switches where runs train. Runs training now stop at their checkpoint and
+   * go back to the queue; the new runner takes the queue from there. A Redis
+   * that cannot be reached leaves the app on its current compute.
+   */
+  private setCompute(choice: ComputeChoice): Promise<ComputeState> {
+    const next = this.switching.then(async (): Promise<ComputeState> => {
+      if (choice.kind === 'local') {
+        if (this.compute.kind === 'local') return this.compute
+        await this.replaceRunner(this.localRunner(), null, { kind: 'local' })
+        return this.compute
+      }
+      let target: RedisTarget
+      try {
+        target = parseRedisUrl(choice.url)
+      } catch (err) {
+        throw new UserError(err instanceof Error ? err.message : String(err))
+      }
+      if (this.compute.kind === 'cluster' && this.compute.url === target.display) return this.compute
+      const executor = new RemoteExecutor({
+        redis: target,
+        prefix: queuePrefix(this.opts.dbPath),
+        loadDataset: (name) => loadDataset(name, { cacheDir: this.opts.cacheDir })
+      })
+      let timer: NodeJS.Timeout | undefined
+      try {
+        await Promise.race([
+          executor.ready(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new UserError(`cannot reach Redis at ${target.display} within 10 s`)), 10_000)
+          })
+        ])
+      } catch (err) {
+        await executor.close()
+        throw err instanceof UserError ? err : new UserError(`cannot use Redis at ${target.display}: ${err instanceof Error ? err.message : String(err)}`)
+      } finally {
+        clearTimeout(timer)
+      }
+      const runner = new SweepRunner({ store: this.store, cacheDir: this.opts.cacheDir, executor })
+      await this.replaceRunner(runner, executor, { kind: 'cluster', url: target.display })
+      return this.compute
+    })
+    this.switching = next.catch(() => {})
+    return next
+  }
+
+  private async replaceRunner(runner: SweepRunner, cluster: RemoteExecutor | null, compute: ComputeState): Promise<void> {
+    const old = this.runner
+    await old.stop()
+    old.removeAllListeners()
+    this.runner = runner
+    this.cluster = cluster
+    this.compute = compute
+    this.wireRunnerEvents()
+    this.runner.start()
+    setImmediate(() => {
+      if (!this.closed) this.emitEvent({ type: 'queue-changed', queue: this.queueState() })
+    })
+  }
+
+  private async clusterStatus(): Promise<ClusterStatus> {
+    const workers = this.cluster ? await this.cluster.workers().catch(() => []) : []
+    return { compute: this.compute, workers }
   }
 
   /** Restarts interrupted runs and starts training whatever is queued. */
@@ -239,6 +316,7 @@ export class WorkbenchService {
     const imported = cacheState(this.opts.cacheDir).map((c) => c.name)
     return {
       ...base,
+      compute: this.compute,
       queue: this.queueState(),
       stepMs: this.recentStepMs() ?? probeMs,
       trainableDatasets: [...new Set([...listBundledDatasets(), ...availableOfficial(), ...imported])]
@@ -262,6 +340,8 @@ export class WorkbenchService {
   private makeHandlers(): ApiHandlers {
     return {
       getStatus: async () => this.appStatus(),
+      setCompute: async (choice) => this.setCompute(choice),
+      getCluster: async () => this.clusterStatus(),
 
       queueSweep: async (spec) => {
         const { sweep } = await queueSweep(this.store, spec, { cacheDir: this.opts.cacheDir })

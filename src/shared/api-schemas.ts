@@ -7,6 +7,8 @@ import {
   type AlphaPoint,
   type AlphaSeries,
   type AppStatus,
+  type ClusterStatus,
+  type ComputeState,
   type CollapseRow,
   type CsvImportSummary,
   type DatasetRow,
@@ -88,6 +90,13 @@ export const CsvFileSchema = z.object({
   name: z.string().min(1).max(200).optional()
 })
 
+/** Where sweeps train: this machine, or the cluster workers of a Redis (redis:// or rediss:// URL, checked by the back end). */
+export const ComputeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }),
+  z.object({ kind: z.literal('cluster'), url: z.string().min(1).max(2000) })
+])
+export type ComputeChoice = z.input<typeof ComputeSchema>
+
 declare const RESULT: unique symbol
 
 /** One call of the contract: its argument schema, and (a type only) what it resolves to. */
@@ -107,6 +116,10 @@ function args<const T extends Items>(...items: T): { returns<R>(): ApiMethodSpec
 /** Every call of the contract, by name. */
 export const API = {
   getStatus: args().returns<AppStatus>(),
+  /** Training from now on: this machine's threads, or cluster workers through Redis (runs training locally go back to the queue first). */
+  setCompute: args(ComputeSchema).returns<ComputeState>(),
+  /** The compute in use and, for a cluster, its connected workers (host, engine, ISA, concurrency, runs done, last heartbeat). */
+  getCluster: args().returns<ClusterStatus>(),
   /** Validates the spec (field-named errors), expands it and queues its runs. */
   queueSweep: args(SweepSpecSchema).returns<SweepRow>(),
   listSweeps: args().returns<SweepRow[]>(),

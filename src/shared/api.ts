@@ -21,7 +21,7 @@ export type {
   StatsQuery,
   WorkbenchApi
 } from './api-schemas'
-export type { AppStatus, CsvImportSummary, EngineStatus, ExportedFile, QueueState } from './results'
+export type { AppStatus, ClusterStatus, ClusterWorkerInfo, ComputeState, CsvImportSummary, EngineStatus, ExportedFile, QueueState } from './results'
 
 /**
  * Every call of the contract, by name: transports build their proxies from
@@ -30,6 +30,8 @@ export type { AppStatus, CsvImportSummary, EngineStatus, ExportedFile, QueueStat
  */
 export const API_METHODS = [
   'getStatus',
+  'setCompute',
+  'getCluster',
   'queueSweep',
   'listSweeps',
   'pauseSweep',

@@ -432,7 +432,41 @@ export interface QueueState {
   paused?: number
 }
 
+/** Where the app trains: this machine's threads, or cluster workers through a Redis. */
+export type ComputeState =
+  | { kind: 'local' }
+  | {
+      kind: 'cluster'
+      /** The Redis URL with any password masked. */
+      url: string
+    }
+
+/** A cluster worker, as it reports itself in Redis (heartbeat every few seconds). */
+export interface ClusterWorkerInfo {
+  /** "host/pid" */
+  id: string
+  host: string
+  pid: number
+  engine: string
+  isa: string
+  concurrency: number
+  /** Steps per second of one thread on the paper's network, batch 64, measured at start. */
+  stepsPerSecond: number
+  runsDone: number
+  /** Job ids of the runs training now. */
+  running: string[]
+  startedAt: number
+  lastHeartbeat: number
+}
+
+export interface ClusterStatus {
+  compute: ComputeState
+  /** Workers with a live heartbeat on the cluster's Redis (empty when training locally). */
+  workers: ClusterWorkerInfo[]
+}
+
 export interface AppStatus {
+  compute: ComputeState
   engine: EngineStatus
   versions: Record<string, string | boolean | null>
   dbPath: string

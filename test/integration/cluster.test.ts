@@ -14,6 +14,7 @@ import { RemoteExecutor } from '../../src/main/cluster/remote-executor'
 import { loadDataset } from '../../src/main/data'
 import { openStore } from '../../src/main/store'
 import { SweepRunner } from '../../src/main/sweep/runner'
+import { WorkbenchService } from '../../src/main/service'
 import { queueSweep } from '../../src/main/sweep/queue'
 import { parseSpec } from '../../src/main/sweep/spec'
 import { runCli, tempHome } from '../helpers/cli'
@@ -255,5 +256,27 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     const prefixes = await admin.smembers(QUEUES_KEY)
     admin.disconnect()
     expect(prefixes.sort()).toEqual(dbs.map((d) => queuePrefix(d)).sort())
+  }, 180_000)
+
+  it('the app: switching compute to the cluster lists its workers, trains there, and records which worker trained each run', async () => {
+    const redis = await redisForTest()
+    const w = worker(redis.url, 'w-f1')
+    await waitForWorkers(redis.url, 1)
+    const service = new WorkbenchService({ dbPath: join(home.home, 'f.db'), cacheDir: join(home.home, 'datasets'), workers: 1, engine: 'native' })
+    cleanups.push(() => service.close())
+    service.start()
+    await expect(service.call('setCompute', [{ kind: 'cluster', url: 'http://nope' }])).rejects.toThrow(/'http:' is not a Redis URL scheme/)
+    expect(await service.call('setCompute', [{ kind: 'cluster', url: redis.url }])).toEqual({ kind: 'cluster', url: redis.url })
+    const cluster = (await service.call('getCluster', [])) as { workers: { id: string; engine: string; isa: string; concurrency: number; runsDone: number; lastHeartbeat: number }[] }
+    expect(cluster.workers).toHaveLength(1)
+    expect(cluster.workers[0]).toMatchObject({ id: expect.stringMatching(new RegExp(`/${w.proc.pid}$`)), engine: 'native', concurrency: 1, runsDone: 0 })
+    expect(Date.now() - cluster.workers[0].lastHeartbeat).toBeLessThan(30_000)
+    const sweep = (await service.call('queueSweep', [parseSpec({ ...SMALL, lambdas: [0], runsPerLambda: 1 }, 'test')])) as { id: number }
+    await waitFor(async () => ((await service.call('getRun', [1])) as { status: string }).status === 'done', 60_000, 'the run to finish on the cluster')
+    const run = (await service.call('getRun', [1])) as { sweepId: number; worker: string }
+    expect(run.sweepId).toBe(sweep.id)
+    expect(run.worker).toBe(cluster.workers[0].id)
+    expect(((await service.call('getStatus', [])) as { compute: unknown }).compute).toEqual({ kind: 'cluster', url: redis.url })
+    expect(await service.call('setCompute', [{ kind: 'local' }])).toEqual({ kind: 'local' })
   }, 180_000)
 })

@@ -14,6 +14,7 @@ export interface FakeClient extends WorkbenchClient {
 }
 
 export const STATUS: AppStatus = {
+  compute: { kind: 'local' },
   engine: { engine: 'native', backend: 'avx2', tfjsBackend: 'wasm', notes: [] },
   versions: {},
   dbPath: '/tmp/workbench.db',
@@ -66,6 +67,7 @@ type Impl = { [M in ApiMethod]?: (...args: Parameters<WorkbenchApi[M]>) => Retur
 
 const DEFAULTS: Impl = {
   getStatus: () => structuredClone(STATUS),
+  getCluster: () => ({ compute: { kind: 'local' }, workers: [] }),
   listSweeps: () => [],
   listDatasets: () => [],
   listRuns: () => ({ total: 0, runs: [] }),

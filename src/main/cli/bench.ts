@@ -305,7 +305,12 @@ async function clusterMode(runs: number, ingestRuns: number): Promise<number> {
     console.log(`  one worker thread: ${msPerStepThread.toFixed(2)} ms per step (incl. evaluation) → ${secondsPerRun.toFixed(0)} s per full paper run`)
     for (const r of ingest) {
       const threads = (r.runs / r.wallSeconds) * secondsPerRun
-      console.log(`  ${r.liveProgress ? 'with live progress' : 'results only'}: one coordinator keeps ≈${Math.floor(threads).toLocaleString('en')} worker threads busy before its ingest saturates`)
+      const cpuMsPerRun = (r.coordinatorCores * r.wallSeconds * 1000) / r.runs
+      const coreBound = 1000 / cpuMsPerRun
+      console.log(
+        `  ${r.liveProgress ? 'with live progress' : 'results only'}: measured ingest keeps ≈${Math.floor(threads).toLocaleString('en')} worker threads busy; ` +
+          `the coordinator spends ${cpuMsPerRun.toFixed(0)} ms of CPU per run, so one dedicated core would take ≈${coreBound.toFixed(1)} runs/s ≈ ${Math.floor(coreBound * secondsPerRun).toLocaleString('en')} worker threads`
+      )
     }
   } finally {
     await redis.stop()

@@ -17,6 +17,7 @@ import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { TrainConfigSchema } from '../../shared/config'
+import type { ClusterWorkerInfo } from '../../shared/results'
 import type { TrainedChunk as HistoryChunk, TrainedEpoch, TrainOutcome } from '../engine/trainer'
 import type { RunStartInfo } from '../engine/worker-protocol'
 
@@ -104,21 +105,7 @@ export const ResultSchema = z.object({
 export type JobResult = z.infer<typeof ResultSchema>
 
 /** What a worker publishes about itself in awb:worker:<id>. */
-export interface WorkerInfo {
-  id: string
-  host: string
-  pid: number
-  engine: string
-  isa: string
-  concurrency: number
-  /** Steps per second of one thread on the paper's network, batch 64, measured at start. */
-  stepsPerSecond: number
-  runsDone: number
-  /** Run job ids training now. */
-  running: string[]
-  startedAt: number
-  lastHeartbeat: number
-}
+export type WorkerInfo = ClusterWorkerInfo
 
 export function startInfo(info: RunStartInfo): z.infer<typeof StartInfoSchema> {
   return { ...info, notes: [...info.notes] }

@@ -26,7 +26,8 @@ import {
   QUEUES_KEY,
   ResultSchema,
   schemaProblem,
-  type JobData
+  type JobData,
+  type WorkerInfo
 } from './protocol'
 import { listWorkers } from './worker'
 
@@ -215,14 +216,18 @@ export class RemoteExecutor implements RunExecutor {
     for (const jobId of [...this.pending.keys()]) await this.settle(jobId)
   }
 
+  /** Workers with a live heartbeat on this Redis. */
+  workers(): Promise<WorkerInfo[]> {
+    return listWorkers(this.redis)
+  }
+
   /** The runner has recorded the run's end: the job can go (and the run id be queued afresh later). */
   release(runId: number): void {
     const jobId = jobIdOf(runId)
     void (async () => {
       try {
-        const job = await this.queue.getJob(jobId)
-        const state = job ? await job.getState() : 'unknown'
-        if (job && (state === 'completed' || state === 'failed')) await job.remove()
+        const state = await this.queue.getJobState(jobId)
+        if (state === 'completed' || state === 'failed') await this.queue.remove(jobId)
         await this.redis.del(cancelKey(this.opts.prefix, jobId))
       } catch {
         // Left behind: a later claim of this run collects it (a result is valid for its run whenever it was made).

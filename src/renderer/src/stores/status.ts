@@ -1,7 +1,7 @@
 import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { AppStatus, QueueState } from '@shared/api'
+import type { AppStatus, ClusterWorkerInfo, ComputeState, QueueState } from '@shared/api'
 import type { DatasetRow } from '@shared/results'
 import { apiClient } from '../api/client'
 import { errorMessage } from '../lib/format'
@@ -14,6 +14,10 @@ export const useStatusStore = defineStore('status', () => {
   const queue = ref<QueueState | null>(null)
   const datasets = ref<DatasetRow[]>([])
   const error = ref<string | null>(null)
+  /** Connected cluster workers (read with the status while training on a cluster). */
+  const clusterWorkers = ref<ClusterWorkerInfo[]>([])
+  const compute = computed<ComputeState>(() => status.value?.compute ?? { kind: 'local' })
+  const computeLabel = computed(() => (compute.value.kind === 'local' ? 'this machine' : `cluster at ${compute.value.url}`))
 
   const engineLabel = computed(() => (status.value ? `${status.value.engine.engine}/${status.value.engine.backend}` : '…'))
   const tfjsBackend = computed(() => status.value?.engine.tfjsBackend ?? '…')
@@ -27,10 +31,18 @@ export const useStatusStore = defineStore('status', () => {
       const s = await apiClient().getStatus()
       status.value = s
       queue.value = s.queue
+      clusterWorkers.value = s.compute.kind === 'cluster' ? (await apiClient().getCluster()).workers : []
       error.value = null
     } catch (err) {
       error.value = errorMessage(err)
     }
+  }
+
+  /** Switches where sweeps train (this machine, or the cluster workers of a Redis); throws the back end's message. */
+  async function setCompute(choice: { kind: 'local' } | { kind: 'cluster'; url: string }): Promise<void> {
+    const state = await apiClient().setCompute(choice)
+    if (status.value) status.value = { ...status.value, compute: state }
+    await refresh()
   }
 
   async function refreshDatasets(): Promise<void> {
@@ -76,6 +88,10 @@ export const useStatusStore = defineStore('status', () => {
   return {
     status,
     queue,
+    compute,
+    computeLabel,
+    clusterWorkers,
+    setCompute,
     datasets,
     error,
     engineLabel,
