@@ -76,7 +76,7 @@ export class WorkbenchService {
    * go back to the queue; the new runner takes the queue from there. A Redis
    * that cannot be reached leaves the app on its current compute.
    */
-  private setCompute(choice: ComputeChoice): Promise<ComputeState> {
+  private switchCompute(choice: ComputeChoice): Promise<ComputeState> {
     const next = this.switching.then(async (): Promise<ComputeState> => {
       if (choice.kind === 'local') {
         if (this.compute.kind === 'local') return this.compute
@@ -340,7 +340,7 @@ export class WorkbenchService {
   private makeHandlers(): ApiHandlers {
     return {
       getStatus: async () => this.appStatus(),
-      setCompute: async (choice) => this.setCompute(choice),
+      setCompute: async (choice) => this.switchCompute(choice),
       getCluster: async () => this.clusterStatus(),
 
       queueSweep: async (spec) => {
