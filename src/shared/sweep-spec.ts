@@ -89,6 +89,9 @@ export const SweepSpecSchema = z.object({
 export type SweepSpec = z.infer<typeof SweepSpecSchema>
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>
 
+/** The official 60,000/10,000 Fashion-MNIST split, offered where its IDX files are installed (main/data/official.ts). */
+export const OFFICIAL_DATASET = 'fashion-mnist-official'
+
 export const PRESET_NAMES = ['paper', 'original-code'] as const
 export type PresetName = (typeof PRESET_NAMES)[number]
 

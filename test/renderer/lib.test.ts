@@ -137,3 +137,12 @@ describe('chart options', () => {
     for (const [x, , , , lambda] of data) expect(Math.abs(x - [0, 0.005, 0.05].indexOf(lambda))).toBeLessThanOrEqual(0.3)
   })
 })
+
+describe('presetForm and the official split', () => {
+  it('original-code trains on fashion-mnist-official when the back end offers it, else on fashion-mnist; paper never changes', () => {
+    expect(presetForm('original-code', ['fashion-mnist', 'mnist', 'fashion-mnist-official']).datasets).toEqual(['fashion-mnist-official'])
+    expect(presetForm('original-code', ['fashion-mnist', 'mnist']).datasets).toEqual(['fashion-mnist'])
+    expect(presetForm('paper', ['fashion-mnist-official']).datasets).toEqual(['fashion-mnist'])
+    expect(presetForm('original-code').seeding).toBe('independent')
+  })
+})

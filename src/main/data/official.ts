@@ -7,8 +7,9 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { OFFICIAL_DATASET } from '../../shared/sweep-spec'
 
-export const OFFICIAL_NAME = 'fashion-mnist-official'
+export const OFFICIAL_NAME = OFFICIAL_DATASET
 export const OFFICIAL_DEFAULT_DIR = '/usr/share/datasets/fashion-mnist'
 export const OFFICIAL_DIR_ENV = 'ALPHA_WB_FASHION_MNIST_DIR'
 

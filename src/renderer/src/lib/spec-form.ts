@@ -1,7 +1,7 @@
 import { DEFAULT_ALPHA_GRID } from '@shared/config'
 import type { ConvLayerConfig } from '@shared/network'
 import { PAPER_NETWORK } from '@shared/network'
-import { PRESETS, SweepSpecSchema, type PresetName, type Seeding, type SweepSpec, type SweepSpecInput } from '@shared/sweep-spec'
+import { OFFICIAL_DATASET, PRESETS, SweepSpecSchema, type PresetName, type Seeding, type SweepSpec, type SweepSpecInput } from '@shared/sweep-spec'
 
 /**
  * The sweep form's editable state. Number inputs hold `number | ''` (what
@@ -85,8 +85,14 @@ export function formFromSpec(spec: SweepSpec): SweepForm {
   }
 }
 
-export function presetForm(name: PresetName): SweepForm {
-  return formFromSpec(PRESETS[name])
+/**
+ * A preset as a form. `original-code` trains on the official split where the
+ * back end offers it (`trainable` lists what it can train on), as the study did.
+ */
+export function presetForm(name: PresetName, trainable: readonly string[] = []): SweepForm {
+  const form = formFromSpec(PRESETS[name])
+  if (name === 'original-code' && trainable.includes(OFFICIAL_DATASET)) form.datasets = [OFFICIAL_DATASET]
+  return form
 }
 
 export function newConvLayer(): ConvForm {

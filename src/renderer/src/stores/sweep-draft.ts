@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { PresetName } from '@shared/sweep-spec'
 import { PRESET_NAMES } from '@shared/sweep-spec'
 import { presetForm, type SweepForm } from '../lib/spec-form'
+import { useStatusStore } from './status'
 
 /** A seed no earlier sweep from this form used (31 bits, what the spec accepts), from the platform's CSPRNG. */
 export function freshSeed(): number {
@@ -10,8 +11,8 @@ export function freshSeed(): number {
 }
 
 /** A preset's form with a fresh seed: identical seeds across sweeps are a choice, never an accident. */
-function freshForm(name: PresetName): SweepForm {
-  return { ...presetForm(name), seed: freshSeed() }
+function freshForm(name: PresetName, trainable: readonly string[]): SweepForm {
+  return { ...presetForm(name, trainable), seed: freshSeed() }
 }
 
 /** Everything but name and seed, to tell which preset the form still matches. */
@@ -25,12 +26,13 @@ function shape(f: SweepForm): string {
  * seed, shown in the form and editable.
  */
 export const useSweepDraftStore = defineStore('sweepDraft', () => {
-  const draft = ref<SweepForm>(freshForm('paper'))
+  const status = useStatusStore()
+  const draft = ref<SweepForm>(freshForm('paper', status.trainableDatasets))
   /** The seed of the last sweep queued from the form, to reuse on purpose. */
   const lastSeed = ref<number | null>(null)
 
   function applyPreset(name: PresetName): void {
-    draft.value = freshForm(name)
+    draft.value = freshForm(name, status.trainableDatasets)
   }
 
   /** After queueing: same settings, a new seed for the next sweep. */
@@ -44,7 +46,7 @@ export const useSweepDraftStore = defineStore('sweepDraft', () => {
   }
 
   /** The preset the form still matches (name and seed aside), or null once edited. */
-  const activePreset = computed<PresetName | null>(() => PRESET_NAMES.find((p) => shape(presetForm(p)) === shape(draft.value)) ?? null)
+  const activePreset = computed<PresetName | null>(() => PRESET_NAMES.find((p) => shape(presetForm(p, status.trainableDatasets)) === shape(draft.value)) ?? null)
 
   return { draft, lastSeed, activePreset, applyPreset, queued, reuseLastSeed }
 })
