@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises'
 import type { ImageSet } from '../engine/types'
+import { DatasetError } from './errors'
 import { type CacheContents, type CacheMeta, payloadHash, writeCacheFile } from './cache-file'
 import { listCacheFiles } from './cache-dir'
 import { dedupe } from './dedupe'
@@ -55,6 +56,12 @@ export async function buildDataset(spec: BuildSpec, trainRaw: RawSource, testSid
     testSide.kind === 'given'
       ? splitAt(all, keep, testSide.raw.set.count)
       : stratifiedSplit(gather(all, keep), testSide.trainCount(keep.length))
+  // Refused here, before anything is cached: without test images a run fails only after training (no test accuracy).
+  if (test.count === 0) {
+    const why = given ? 'its test files hold no images that are not also training images' : `${keep.length} distinct image(s) are too few to split off a test set`
+    throw new DatasetError(undefined, `dataset '${spec.name}' would have no test images: ${why}`)
+  }
+  if (train.count === 0) throw new DatasetError(undefined, `dataset '${spec.name}' would have no training images`)
   const meta: CacheMeta = {
     name: spec.name,
     source: spec.source,

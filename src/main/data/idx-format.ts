@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { gunzipSync } from 'node:zlib'
+import { createGunzip, gunzipSync } from 'node:zlib'
 import type { ImageSet } from '../engine/types'
 import { DatasetError } from './errors'
 import { IMAGE_SIDE, NUM_CLASSES } from './image-set'
@@ -14,6 +14,44 @@ function isGzip(buf: Buffer): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b
 }
 
+/** Most images one IDX file may declare (Fashion-MNIST has 60,000): bounds what a file can make us allocate. */
+export const MAX_IDX_IMAGES = 1_000_000
+
+/** The first `n` decompressed bytes of a gzip buffer, without decompressing the rest. */
+function gunzipHead(buf: Buffer, n: number): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    const z = createGunzip()
+    const parts: Buffer[] = []
+    let got = 0
+    let settled = false
+    const settle = (f: () => void): void => {
+      if (settled) return
+      settled = true
+      z.destroy()
+      f()
+    }
+    z.on('data', (c: Buffer) => {
+      parts.push(c)
+      got += c.length
+      if (got >= n) settle(() => resolvePromise(Buffer.concat(parts).subarray(0, n)))
+    })
+    z.on('end', () => settle(() => resolvePromise(Buffer.concat(parts))))
+    z.on('error', (e) => settle(() => reject(e)))
+    z.end(buf)
+  })
+}
+
+/** Bytes an IDX file's header says the whole (decompressed) file has; null if the header is too short to tell. */
+function declaredLength(head: Buffer): number | null {
+  if (head.length < 4) return null
+  const ndims = head[3]
+  if (head.length < 4 + 4 * ndims) return null
+  const size = 4 + 4 * ndims
+  let data = 1
+  for (let d = 0; d < ndims; d++) data *= head.readUInt32BE(4 + 4 * d)
+  return size + data
+}
+
 async function readMaybeGzipped(file: string): Promise<{ bytes: Buffer; gzipped: boolean }> {
   let buf: Buffer
   try {
@@ -22,9 +60,24 @@ async function readMaybeGzipped(file: string): Promise<{ bytes: Buffer; gzipped:
     throw new DatasetError(file, `cannot read file (${(err as Error).message})`)
   }
   if (!isGzip(buf)) return { bytes: buf, gzipped: false }
+  // A gzip bomb (1.5 MB → 3 GB) must not be decompressed to find out: read the header first, then decompress
+  // at most what its dimensions declare (plus one byte, to tell trailing data apart).
+  let head: Buffer
   try {
-    return { bytes: gunzipSync(buf), gzipped: true }
+    head = await gunzipHead(buf, 4 + 4 * 3)
   } catch (err) {
+    throw new DatasetError(file, `not gzip-decodable (${(err as Error).message})`)
+  }
+  const declared = declaredLength(head)
+  const images = head.length >= 8 && head[3] === 3 ? head.readUInt32BE(4) : 0
+  if (images > MAX_IDX_IMAGES) throw new DatasetError(file, `declares ${images.toLocaleString('en')} images; at most ${MAX_IDX_IMAGES.toLocaleString('en')} are accepted`)
+  const limit = (declared ?? head.length) + 1
+  try {
+    return { bytes: gunzipSync(buf, { maxOutputLength: limit }), gzipped: true }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new DatasetError(file, `decompresses to more than the ${(limit - 1).toLocaleString('en')} bytes its header declares (trailing data, or a gzip bomb); refused without decompressing the rest`)
+    }
     throw new DatasetError(file, `not gzip-decodable (${(err as Error).message})`)
   }
 }

@@ -179,6 +179,32 @@ describe('importIdx errors name the file and the problem', () => {
     expect(err.message).toBe(`${file}: unexpected trailing data (expected 208 bytes, got 211)`)
   })
 
+  it('a gzip bomb is refused after at most the declared bytes are decompressed (issue 13)', async () => {
+    // 10 images declared (7,856 bytes), 64 MB of zeros behind them: ~64 KB compressed.
+    const bomb = gzipSync(Buffer.concat([encodeIdx(IMAGES_MAGIC, [10, 28, 28], new Uint8Array(10 * 784)), Buffer.alloc(64 * 1024 * 1024)]), { level: 9 })
+    const file = writeBytes(tmp.dir, 'bomb.idx.gz', bomb)
+    const err = await importError({ trainImages: file })
+    expect(err.message).toBe(`${file}: decompresses to more than the 7,856 bytes its header declares (trailing data, or a gzip bomb); refused without decompressing the rest`)
+  })
+
+  it('a header declaring absurdly many images is refused before decompressing', async () => {
+    const file = writeBytes(tmp.dir, 'huge.idx.gz', gzipSync(encodeIdx(IMAGES_MAGIC, [4_000_000_000, 28, 28], new Uint8Array(784))))
+    const err = await importError({ trainImages: file })
+    expect(err.message).toBe(`${file}: declares 4,000,000,000 images; at most 1,000,000 are accepted`)
+  })
+
+  it('a dataset without test images is refused at import, not after training (issue 13)', async () => {
+    const none = syntheticSet(0, 3)
+    const pair = writeIdxPair(tmp.dir, 'empty-test', none)
+    const err = await importError({ name: 'no-test', testImages: pair.images, testLabels: pair.labels })
+    expect(err.message).toMatch(/dataset 'no-test' would have no test images/)
+    const one = syntheticSet(1, 4)
+    const single = writeIdxPair(tmp.dir, 'single', one)
+    const split = await importError({ name: 'one-image', trainImages: single.images, trainLabels: single.labels })
+    expect(split.message).toMatch(/dataset 'one-image' would have no test images: 1 distinct image\(s\) are too few/)
+    await expect(loadDataset('no-test', { cacheDir: tmp.dir })).rejects.toThrow()
+  })
+
   it('missing file', async () => {
     const file = join(tmp.dir, 'nope.idx')
     const err = await importError({ trainImages: file })
