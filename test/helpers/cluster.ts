@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { listWorkers } from '../../src/main/cluster/worker'
@@ -82,8 +82,9 @@ export function startWorker(url: string, home: string, extra: string[] = []): Ch
   return startCli(['worker', '--redis', url, '--concurrency', '1', '--engine', 'native', ...extra], home)
 }
 
-export async function workersOn(url: string): Promise<WorkerInfo[]> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 })
+/** `caFile`: a certificate to trust for rediss:// (this process read NODE_EXTRA_CA_CERTS at its start, before the test made one). */
+export async function workersOn(url: string, caFile?: string): Promise<WorkerInfo[]> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1, tls: caFile ? { ca: readFileSync(caFile) } : undefined })
   r.on('error', () => {})
   try {
     return await listWorkers(r)
@@ -92,11 +93,11 @@ export async function workersOn(url: string): Promise<WorkerInfo[]> {
   }
 }
 
-export async function waitForWorkers(url: string, n: number, timeoutMs = 60_000): Promise<WorkerInfo[]> {
+export async function waitForWorkers(url: string, n: number, timeoutMs = 60_000, caFile?: string): Promise<WorkerInfo[]> {
   let found: WorkerInfo[] = []
   await waitFor(
     async () => {
-      found = await workersOn(url)
+      found = await workersOn(url, caFile)
       return found.length >= n
     },
     timeoutMs,

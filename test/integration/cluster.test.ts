@@ -39,8 +39,16 @@ afterAll(async () => {
   home.cleanup()
 })
 
-async function redisForTest(): Promise<TestRedis> {
-  const r = await startRedis()
+/** The same spec trained on this machine's threads (seeds depend on the whole spec, so each spec has its own reference). */
+function localReference(specFile: string, name: string): ReturnType<typeof snapshot> {
+  const db = join(home.home, `local-${name}.db`)
+  const r = runCli(['sweep', '--spec', specFile, '--workers', '2', '--engine', 'native', '--db', db], home.home)
+  expect(r.status, r.stderr).toBe(0)
+  return snapshot(db)
+}
+
+async function redisForTest(opts: Parameters<typeof startRedis>[0] = {}): Promise<TestRedis> {
+  const r = await startRedis(opts)
   cleanups.push(() => r.cleanup())
   return r
 }
@@ -248,10 +256,8 @@ describe('cluster sweeps through BullMQ and Redis', () => {
       const r = await c.done
       expect(r.status, r.stderr).toBe(0)
     }
-    const local = snapshot(localDb.small)
-    const only = (l: number): ReturnType<typeof snapshot> => new Map([...local].filter(([k]) => Number(k.split('/')[0]) === l))
-    expect(sameRuns(snapshot(dbs[0]), only(0))).toEqual([])
-    expect(sameRuns(snapshot(dbs[1]), only(0.05))).toEqual([])
+    expect(sameRuns(snapshot(dbs[0]), localReference(lo, 'lo'))).toEqual([])
+    expect(sameRuns(snapshot(dbs[1]), localReference(hi, 'hi'))).toEqual([])
     const admin = new Redis(redis.url)
     const prefixes = await admin.smembers(QUEUES_KEY)
     admin.disconnect()
@@ -278,5 +284,31 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     expect(run.worker).toBe(cluster.workers[0].id)
     expect(((await service.call('getStatus', [])) as { compute: unknown }).compute).toEqual({ kind: 'cluster', url: redis.url })
     expect(await service.call('setCompute', [{ kind: 'local' }])).toEqual({ kind: 'local' })
+  }, 180_000)
+
+  it('connects with a password over TLS (rediss://), and never prints the password', async () => {
+    const password = 'pw with spaces & symbols'
+    const redis = await redisForTest({ tls: true, password })
+    expect(redis.url).toMatch(/^rediss:\/\/:pw%20with/)
+    // The workers and the coordinator trust the test's self-signed certificate the way a user's machine would be told to.
+    process.env.NODE_EXTRA_CA_CERTS = redis.caFile
+    try {
+      const w = worker(redis.url, 'w-g1')
+      await waitForWorkers(redis.url, 1, 60_000, redis.caFile).catch(async (err: Error) => {
+        throw new Error(`${err.message}; worker said: ${w.out()}`)
+      })
+      const db = join(home.home, 'g.db')
+      const spec = writeSpec(home.home, 'g', { ...SMALL, lambdas: [0.05] })
+      const c = coordinator(['sweep', '--spec', spec, '--redis', redis.url, '--db', db])
+      const r = await c.done
+      expect(r.status, r.stderr).toBe(0)
+      expect(sameRuns(snapshot(db), localReference(spec, 'g'))).toEqual([])
+      for (const out of [r.stdout + r.stderr, w.out()]) {
+        expect(out).toContain('rediss://:***@127.0.0.1')
+        expect(out).not.toContain('pw%20with')
+      }
+    } finally {
+      delete process.env.NODE_EXTRA_CA_CERTS
+    }
   }, 180_000)
 })
