@@ -128,3 +128,32 @@ describe('Figure 3 (defect 5)', () => {
     expect(o.series[0].data[0]).toBe(14)
   })
 })
+
+describe('collapse threshold input (defect 6)', () => {
+  it('refuses a negative threshold in the form, sends nothing, and keeps labels on the data’s threshold', async () => {
+    const { default: StatsView } = await import('../../src/renderer/src/views/StatsView.vue')
+    const { useStatsStore } = await import('../../src/renderer/src/stores/stats')
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    wrapper = mount(StatsView, { global: { plugins: [pinia] }, attachTo: document.body })
+    await flushPromises()
+    const stats = useStatsStore()
+    await stats.fetchAll()
+    client.calls.length = 0
+    await wrapper.find('[data-testid="threshold-value"]').setValue('-0.5')
+    await new Promise((r) => setTimeout(r, 300))
+    await flushPromises()
+    expect(wrapper.find('[data-testid="threshold-error"]').text()).toMatch(/must be ≥ 0/)
+    expect(stats.threshold).toBe(0.05)
+    expect(stats.shownThreshold).toBe(0.05)
+    expect(client.calls.filter((c) => c.method === 'getCollapseStats')).toEqual([])
+
+    await wrapper.find('[data-testid="threshold-value"]').setValue('0.1')
+    await new Promise((r) => setTimeout(r, 300))
+    await flushPromises()
+    expect(wrapper.find('[data-testid="threshold-error"]').exists()).toBe(false)
+    expect(stats.threshold).toBe(0.1)
+    expect(client.callsTo('getCollapseStats').at(-1)).toEqual([{ threshold: 0.1 }])
+    expect(stats.shownThreshold).toBe(0.1)
+  })
+})

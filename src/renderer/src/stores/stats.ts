@@ -14,6 +14,8 @@ export const useStatsStore = defineStore('stats', () => {
   const datasets = ref<string[]>([])
   const sweepId = ref<number | null>(null)
   const threshold = ref(DEFAULT_THRESHOLD)
+  /** The threshold the shown collapse table and figures were computed with: labels use it, so they always match the data. */
+  const shownThreshold = ref(DEFAULT_THRESHOLD)
   const bins = ref(10)
 
   const collapse = ref<CollapseRow[]>([])
@@ -41,6 +43,7 @@ export const useStatsStore = defineStore('stats', () => {
       ([rows, h]) => {
         collapse.value = rows
         histograms.value = h
+        shownThreshold.value = q.threshold ?? DEFAULT_THRESHOLD
       }
     )
   }
@@ -58,6 +61,7 @@ export const useStatsStore = defineStore('stats', () => {
         histograms.value = h
         points.value = p
         pairs.value = ip
+        shownThreshold.value = q.threshold ?? DEFAULT_THRESHOLD
         loaded.value = true
       }
     )
@@ -91,6 +95,7 @@ export const useStatsStore = defineStore('stats', () => {
     datasets,
     sweepId,
     threshold,
+    shownThreshold,
     bins,
     collapse,
     histograms,
