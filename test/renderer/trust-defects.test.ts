@@ -157,3 +157,37 @@ describe('collapse threshold input (defect 6)', () => {
     expect(stats.shownThreshold).toBe(0.1)
   })
 })
+
+describe('selection for Compare (defect 9)', () => {
+  it('says when select-all or a tick goes past the Compare limit instead of dropping runs silently', async () => {
+    const { MAX_COMPARE, useRunsStore } = await import('../../src/renderer/src/stores/runs')
+    const { useNoticesStore } = await import('../../src/renderer/src/stores/notices')
+    const { runSummary } = await import('./fake-client')
+    client = fakeClient({ listRuns: () => ({ total: 20, runs: Array.from({ length: 20 }, (_, i) => runSummary(i + 1)) }) })
+    setApiClient(client)
+    setActivePinia(createPinia())
+    const runs = useRunsStore()
+    await runs.fetch()
+    runs.selectPage(true)
+    expect(runs.selected).toHaveLength(MAX_COMPARE)
+    const notices = useNoticesStore()
+    expect(notices.notices.map((n) => n.text).join('\n')).toMatch(/Ticked the first 12 runs of 20/)
+    runs.toggle(20)
+    expect(notices.notices.map((n) => n.text).join('\n')).toMatch(/run #20 was not ticked/)
+  })
+})
+
+describe('sweep finished (MLflow/W&B expectation)', () => {
+  it('announces a sweep that was running and is now done', async () => {
+    const { useSweepsStore } = await import('../../src/renderer/src/stores/sweeps')
+    const { useNoticesStore } = await import('../../src/renderer/src/stores/notices')
+    const sweeps = useSweepsStore()
+    sweeps.connect()
+    await flushPromises()
+    const running = sweepRow({ id: 9, name: 'night run', status: 'running' })
+    client.emit({ type: 'sweep-changed', sweep: running })
+    client.emit({ type: 'sweep-changed', sweep: { ...running, status: 'done', progress: { ...running.progress, queued: 0, running: 0, done: 4 } } })
+    expect(useNoticesStore().notices.map((n) => n.text)).toContain('Sweep “night run” (#9) done: 4 of 4 runs done')
+    sweeps.disconnect()
+  })
+})

@@ -5,6 +5,7 @@ import type { RunListQuery } from '@shared/api'
 import type { RunStatus, RunSummary } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
+import { useNoticesStore } from './notices'
 import type { NumInput } from '../lib/spec-form'
 
 export type RunSortField = NonNullable<RunListQuery['orderBy']>
@@ -119,15 +120,22 @@ export const useRunsStore = defineStore('runs', () => {
     return selected.value.includes(id)
   }
 
+  /** Selection is for Compare, which draws at most MAX_COMPARE runs: ticking more says so instead of dropping them silently. */
   function toggle(id: number): void {
     if (isSelected(id)) selected.value = selected.value.filter((x) => x !== id)
     else if (selected.value.length < MAX_COMPARE) selected.value = [...selected.value, id]
+    else useNoticesStore().push('info', `Compare shows at most ${MAX_COMPARE} runs; run #${id} was not ticked (untick one first)`)
   }
 
   function selectPage(on: boolean): void {
     const ids = rows.value.map((r) => r.id)
-    if (on) selected.value = [...selected.value, ...ids.filter((id) => !isSelected(id))].slice(0, MAX_COMPARE)
-    else selected.value = selected.value.filter((id) => !ids.includes(id))
+    if (on) {
+      const wanted = [...selected.value, ...ids.filter((id) => !isSelected(id))]
+      selected.value = wanted.slice(0, MAX_COMPARE)
+      if (wanted.length > MAX_COMPARE) {
+        useNoticesStore().push('info', `Ticked the first ${MAX_COMPARE} runs of ${wanted.length}: Compare shows at most ${MAX_COMPARE} (use the filters to narrow the table)`)
+      }
+    } else selected.value = selected.value.filter((id) => !ids.includes(id))
   }
 
   function clearSelection(): void {

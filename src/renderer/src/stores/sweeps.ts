@@ -13,6 +13,7 @@ const ETA_WINDOW_MS = 60_000
 const REFRESH_MS = 1000
 
 const ACTIVE: readonly SweepRow['status'][] = ['queued', 'running', 'paused']
+const ACTIVE_STATUSES = new Set<SweepRow['status']>(ACTIVE)
 
 /** The sweep list: its rows kept current from events, its controls, and each sweep's ETA. */
 export const useSweepsStore = defineStore('sweeps', () => {
@@ -37,8 +38,23 @@ export const useSweepsStore = defineStore('sweeps', () => {
     samples.set(row.id, list)
   }
 
+  /**
+   * A sweep seen going (queued/running) that is now over: say so in the app,
+   * and with a system notification when the page is hidden and the user allowed them.
+   */
+  function announceIfFinished(before: SweepRow | undefined, row: SweepRow): void {
+    // Done or failed only: a cancel is the user's own doing.
+    if (!before || !ACTIVE_STATUSES.has(before.status) || (row.status !== 'done' && row.status !== 'failed')) return
+    const p = row.progress
+    const text = `Sweep “${row.name}” (#${row.id}) ${row.status}: ${p.done} of ${p.total} runs done${p.failed ? `, ${p.failed} failed` : ''}${p.cancelled ? `, ${p.cancelled} cancelled` : ''}`
+    notices.push(row.status === 'failed' ? 'error' : 'info', text)
+    const N = typeof Notification === 'undefined' ? null : Notification
+    if (N && N.permission === 'granted' && document.visibilityState === 'hidden') new N('α-Workbench', { body: text, tag: `sweep-${row.id}` })
+  }
+
   function upsert(row: SweepRow): void {
     sample(row)
+    announceIfFinished(sweeps.value.find((s) => s.id === row.id), row)
     const i = sweeps.value.findIndex((s) => s.id === row.id)
     if (i === -1) sweeps.value = [row, ...sweeps.value].sort((a, b) => b.id - a.id)
     else sweeps.value = sweeps.value.map((s) => (s.id === row.id ? row : s))
@@ -47,7 +63,11 @@ export const useSweepsStore = defineStore('sweeps', () => {
   async function refresh(): Promise<void> {
     const rows = await notices.attempt('Loading sweeps', () => apiClient().listSweeps())
     if (!rows) return
-    for (const r of rows) sample(r)
+    const before = new Map(sweeps.value.map((s) => [s.id, s]))
+    for (const r of rows) {
+      sample(r)
+      announceIfFinished(before.get(r.id), r)
+    }
     sweeps.value = [...rows].sort((a, b) => b.id - a.id)
     loaded.value = true
   }
@@ -97,6 +117,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
   }
 
   async function queue(spec: SweepSpec): Promise<SweepRow | undefined> {
+    // Queueing is a click: the one moment a browser lets the page ask for notifications (sweep finished).
+    if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined)
     const row = await notices.attempt('Queueing the sweep', () => apiClient().queueSweep(spec))
     if (row) upsert(row)
     return row
