@@ -17,7 +17,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src/main/index.ts'),
           // Worker threads are separate entries so the built app starts them from out/main.
-          'train-worker': resolve(root, 'src/main/engine/train-worker.ts')
+          'train-worker': resolve(root, 'src/main/engine/train-worker.ts'),
+          'csv-import-worker': resolve(root, 'src/main/store/csv-import-worker.ts')
         }
       }
     }

@@ -16,7 +16,8 @@ import { RemoteExecutor } from './cluster/remote-executor'
 import { measureStepMs } from './engine/step-probe'
 import { chooseEngine, type EnginePreference } from './engine/select'
 import { initTfjs } from './engine/tfjs-backend'
-import { exportSweepCsv, exportSweepJson, importOriginalCsv, openStore, type Store } from './store'
+import { exportSweepCsv, exportSweepJson, openStore, type Store } from './store'
+import { importCsvOffThread } from './store/csv-import-thread'
 import { SweepRunner } from './sweep/runner'
 import { queueSweep } from './sweep/queue'
 import { versions } from './versions'
@@ -429,7 +430,8 @@ export class WorkbenchService {
 
       importCsv: async (file) => {
         const dataset = file.name ?? basename(file.fileName, extname(file.fileName))
-        const r = importOriginalCsv(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
+        // Parsed and written on a worker thread: a 200 MB file must not freeze the UI, the API or training.
+        const r = await importCsvOffThread(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
         this.sweepChanged(r.sweepId)
         this.emitEvent({ type: 'data-changed', source: 'import' })
         return { dataset, sweepId: r.sweepId, runs: r.runIds.length, records: r.records, skipped: r.skipped }
