@@ -1,6 +1,6 @@
 /**
  * Store benchmark at scale: builds a temporary database of 100,000 finished
- * runs (8 datasets × 11 λ, 3 α each, 100 sweeps), then times the UI's reads
+ * runs (8 datasets × 11 λ, 3 α each, sweeps of 100 runs), then times the UI's reads
  * on a fresh read-only connection, as the UI process would have:
  *
  *   - a filtered, sorted page of 50 runs with its total (target ≤ 20 ms);
@@ -13,7 +13,7 @@
  * stores them) so the build stays quick; the 100 runs whose histories are
  * read keep all 1,570 steps (recordEvery 1, the paper default). The fill goes
  * through the store's own API (claim, finishRun with the full history), in
- * one outer transaction.
+ * one transaction per sweep.
  *
  * Run: npm run bench -- store        (or npx tsx bench/store.ts [runs])
  */
@@ -30,7 +30,7 @@ import type { NewRun } from '../src/shared/results'
 
 const RUNS = Number(process.argv[2] ?? 100_000)
 const DETAIL_RUNS = 100
-const SWEEPS = 100
+const SWEEP_SIZE = 100
 const STEPS = 1570
 const ALPHAS = 3
 const EPOCHS = 10
@@ -79,9 +79,10 @@ try {
     const alphas: number[] = []
     const losses: number[] = []
     const epochs: number[] = []
-    for (let s = 1; s <= STEPS; s++) {
-      for (let i = 0; i < ALPHAS; i++) alpha[i] = Math.min(1, Math.max(0, alpha[i] + drift + (rng.next() - 0.5) * 0.01))
-      if (s % every !== 0 && s !== STEPS) continue
+    for (let s = every; s <= STEPS + every - 1; s += every) {
+      // One draw per recorded step (steps between records are not stored).
+      s = Math.min(s, STEPS)
+      for (let i = 0; i < ALPHAS; i++) alpha[i] = Math.min(1, Math.max(0, alpha[i] + every * drift + (rng.next() - 0.5) * 0.01 * Math.sqrt(every)))
       steps.push(s)
       alphas.push(...alpha)
       losses.push(2.3 * Math.exp(-s / 500))
@@ -118,12 +119,14 @@ try {
   const fillStart = performance.now()
   const coarse = RUNS - DETAIL_RUNS
   let detailSweep = 0
-  store.sql.write(() => {
-    for (let s = 0; s < SWEEPS; s++) {
-      const n = Math.floor(coarse / SWEEPS) + (s < coarse % SWEEPS ? 1 : 0)
-      const { sweep } = store.createSweep({ name: `sweep ${s}`, spec: { bench: s } }, newRuns(n, () => datasetIds[s % DATASETS.length]))
+  // One transaction per sweep of 100 runs (the size of the paper's sweep).
+  for (let s = 0, left = coarse; left > 0; s++, left -= SWEEP_SIZE) {
+    store.sql.write(() => {
+      const { sweep } = store.createSweep({ name: `sweep ${s}`, spec: { bench: s } }, newRuns(Math.min(SWEEP_SIZE, left), () => datasetIds[s % DATASETS.length]))
       train(sweep.id, COARSE_EVERY)
-    }
+    })
+  }
+  store.sql.write(() => {
     const { sweep } = store.createSweep({ name: 'full-resolution runs', spec: { bench: 'detail' } }, newRuns(DETAIL_RUNS, (i) => datasetIds[i % DATASETS.length]))
     train(sweep.id, 1)
     detailSweep = sweep.id
