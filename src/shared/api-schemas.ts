@@ -22,6 +22,7 @@ import {
   type SweepRow,
   type SurvivalResult
 } from './results'
+import { COLLAPSE_THRESHOLD } from './constants'
 import { SweepSpecSchema } from './sweep-spec'
 
 /**
@@ -63,7 +64,7 @@ export type RunListOrder = NonNullable<RunListFilter['orderBy']>
 export const StatsQuerySchema = z.object({
   sweepId: id.optional(),
   datasets: z.array(z.string()).optional(),
-  threshold: threshold.default(0.05)
+  threshold: threshold.default(COLLAPSE_THRESHOLD)
 })
 export type StatsQuery = z.input<typeof StatsQuerySchema>
 export type StatsFilter = z.output<typeof StatsQuerySchema>

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 
-/** Input images are 28×28 grey (Fashion-MNIST, MNIST); the classifier has 10 classes. */
-export const IMAGE_SIZE = 28
-export const NUM_CLASSES = 10
+import { IMAGE_SIZE } from './constants'
+
+export { IMAGE_SIZE, NUM_CLASSES } from './constants'
 
 export const ConvLayerSchema = z.object({
   outChannels: z.number().int().min(1).max(128),

@@ -6,7 +6,7 @@ import type { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_ALPHA_GRID, PAPER_TRAIN_DEFAULTS, type TrainConfig } from '../../src/shared/config'
 import type { FromWorker, TrainWorkerData } from '../../src/main/engine/worker-protocol'
-import { startWorker } from '../../src/main/worker-entry'
+import { startWorker } from '../../src/main/engine/worker-entry'
 import { ensureBuilt } from './built'
 
 // The BUILT training worker started from a packaged app's layout: the app's

@@ -4,7 +4,9 @@ import { isCollapsed } from './threshold'
 import { Z_95, wilsonInterval } from './wilson'
 
 /** An α has collapsed when its final value is at most this (the study's threshold). */
-export const DEFAULT_COLLAPSE_THRESHOLD = 0.05
+import { COLLAPSE_THRESHOLD as DEFAULT_COLLAPSE_THRESHOLD } from '../../shared/constants'
+
+export { DEFAULT_COLLAPSE_THRESHOLD }
 
 export interface CollapseOptions {
   threshold?: number

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expandLambdas, type SweepSpec } from '../../shared/sweep-spec'
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from '../data'
 import { projectRoot } from '../paths'
 
 /** Debian's python3 (python3-torch installs for it, not for a pyenv python on PATH). */

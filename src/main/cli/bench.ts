@@ -18,6 +18,7 @@ import { TORCH_FORMULATIONS, TORCH_LABELS, runTorchSweep, torchUnavailable, writ
 import { printBreakdown, machineLine } from '../bench/report'
 import { benchIngest, benchThroughput, startRedisServer, type IngestResult } from '../bench/cluster-bench'
 import type { EnginePreference } from '../engine/select'
+import { ENGINE_PREFERENCES } from '../../shared/constants'
 
 export const BENCH_HELP = `bench [step|sweep|compare|cluster|store] [options]        (npm run bench -- <mode> …)
   step     ms per batch-64 training step and seconds per full paper run
@@ -94,7 +95,7 @@ export async function bench(argv: string[]): Promise<number> {
   if (mode === 'sweep' || mode === 'compare') {
     const fraction = numberFlag('fraction', values.fraction, 1, { min: 0.01, max: 1 })
     const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
-    const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+    const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
     if (mode === 'sweep') return sweepMode(fraction, workers, engine)
     const torchEpochs = values.full ? undefined : numberFlag('torch-epochs', values['torch-epochs'], 1, { min: 1, max: 1000, integer: true })
     return compareMode(fraction, workers, engine, torchEpochs)

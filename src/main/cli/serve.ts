@@ -4,6 +4,7 @@ import { defaultDatasetCacheDir, defaultDbPath, projectRoot } from '../paths'
 import { newToken, serve as startServer } from '../server'
 import { WorkbenchService } from '../service'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
+import { ENGINE_PREFERENCES } from '../../shared/constants'
 
 export const SERVE_HELP = `serve [--port N] [--db PATH] [--workers N] [--engine auto|native|tfjs] [--token T | --no-auth]
   Browser mode: the same UI and API on http://127.0.0.1:PORT/ (loopback only;
@@ -26,7 +27,7 @@ export async function serve(argv: string[]): Promise<number> {
   })
   const port = numberFlag('port', values.port, 5317, { min: 0, max: 65535, integer: true })
   const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
-  const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+  const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
   const token = accessToken(values.token ?? process.env.ALPHA_WB_TOKEN, values['no-auth'] ?? false)
   const service = new WorkbenchService({ dbPath: values.db ?? defaultDbPath(), cacheDir: defaultDatasetCacheDir(), workers, engine })
   const running = await startServer({ service, staticDir: join(projectRoot(), 'out', 'renderer'), port, token }).catch(async (err: unknown) => {

@@ -12,6 +12,7 @@ import { presetDatasetNote, presetSpec, readSpecFile, SpecError, parseSpec } fro
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
 import { DB_FLAG, openDb } from './db'
 import { ProgressBar } from './progress'
+import { ENGINE_PREFERENCES } from '../../shared/constants'
 
 export const SWEEP_HELP = `sweep (--preset paper|original-code | --spec FILE | --resume) [options]
   Queues a sweep and trains it on all cores with a live progress bar. Ctrl-C
@@ -57,7 +58,7 @@ export async function sweep(argv: string[]): Promise<number> {
   if (!values.preset && !values.spec && !values.resume) throw new CliError('sweep needs --preset NAME, --spec FILE or --resume')
   if (values['force-reset'] && !values.resume) throw new CliError('--force-reset goes with --resume')
   const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
-  const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+  const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
   let redis: RedisTarget | undefined
   try {
     if (values.redis !== undefined) redis = parseRedisUrl(values.redis)

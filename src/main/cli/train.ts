@@ -5,6 +5,7 @@ import { TFJS_BACKENDS } from '../engine/tfjs-backend'
 import { defaultDatasetCacheDir } from '../paths'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
 import { ProgressBar } from './progress'
+import { ENGINE_PREFERENCES } from '../../shared/constants'
 
 export const TRAIN_HELP = `train [options]            one training run, with a progress bar
   --lambda L         penalty weight λ (default 0.01)
@@ -72,7 +73,7 @@ export async function train(argv: string[]): Promise<number> {
     json: { type: 'boolean' }
   })
   const config = trainConfigFromFlags(values)
-  const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+  const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
   const backend = values.backend === undefined ? undefined : oneOf('backend', values.backend, TFJS_BACKENDS, 'wasm')
   const worker = new TrainWorker({ cacheDir: defaultDatasetCacheDir(), engine, tfjsBackend: backend })
   const bar = new ProgressBar('train')

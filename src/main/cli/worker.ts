@@ -4,6 +4,7 @@ import { ClusterWorker } from '../cluster/worker'
 import { parseRedisUrl, RedisUrlError } from '../cluster/connection'
 import { defaultDatasetCacheDir } from '../paths'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
+import { ENGINE_PREFERENCES } from '../../shared/constants'
 
 export const WORKER_HELP = `worker --redis redis://HOST:PORT [options]
   Trains runs of cluster sweeps: takes run jobs from every coordinator using
@@ -32,7 +33,7 @@ export async function worker(argv: string[]): Promise<number> {
     throw err
   }
   const concurrency = numberFlag('concurrency', values.concurrency, cpus().length, { min: 1, max: 256, integer: true })
-  const engine = oneOf('engine', values.engine, ['auto', 'native', 'tfjs'] as const, 'auto')
+  const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
   const lockDurationMs = numberFlag('lock-duration', values['lock-duration'], 30_000, { min: 500, max: 3_600_000, integer: true })
   const cluster = new ClusterWorker({
     redis: target,

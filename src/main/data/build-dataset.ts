@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 import { DatasetError } from './errors'
 import { type CacheContents, type CacheMeta, payloadHash, writeCacheFile } from './cache-file'
 import { listCacheFiles } from './cache-dir'

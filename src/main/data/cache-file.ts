@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 import { DatasetError } from './errors'
 import { PIXELS } from './image-set'
 

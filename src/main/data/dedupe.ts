@@ -1,4 +1,4 @@
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 import { PIXELS } from './image-set'
 
 export interface DedupeResult {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { createGunzip, gunzipSync } from 'node:zlib'
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 import { DatasetError } from './errors'
 import { IMAGE_SIDE, NUM_CLASSES } from './image-set'
 

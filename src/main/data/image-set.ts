@@ -1,8 +1,9 @@
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 
-export const IMAGE_SIDE = 28
-export const PIXELS = IMAGE_SIDE * IMAGE_SIDE
-export const NUM_CLASSES = 10
+import { IMAGE_PIXELS as PIXELS, NUM_CLASSES } from '../../shared/constants'
+
+export { IMAGE_SIZE as IMAGE_SIDE } from '../../shared/constants'
+export { PIXELS, NUM_CLASSES }
 
 /** A new set holding the entries at `indices`, in that order. */
 export function gather(set: ImageSet, indices: ArrayLike<number>): ImageSet {

@@ -1,5 +1,4 @@
-export type { ImageSet } from '../engine/types'
-export type { CacheState, Dataset, DatasetInfo, DatasetSource } from './types'
+export type { CacheState, Dataset, DatasetInfo, DatasetSource, ImageSet } from './types'
 export { DatasetError } from './errors'
 export { listBundledDatasets } from './bundled'
 export { availableOfficial, cacheState, loadDataset, type LoadOptions } from './load-dataset'

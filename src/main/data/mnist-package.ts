@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 import { DatasetError } from './errors'
 import { concatSets, NUM_CLASSES, PIXELS } from './image-set'
 import { dataArray, type NpmPackage, npmOrigin, readJson } from './npm-package'

@@ -1,4 +1,4 @@
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 
 /** Images as read from a source, in source order, before dedupe and split. */
 export interface RawSource {

@@ -1,4 +1,4 @@
-import type { ImageSet } from '../engine/types'
+import type { ImageSet } from './types'
 import { Rng } from '../../shared/random'
 import { apportion } from './apportion'
 import { DatasetError } from './errors'

@@ -1,4 +1,9 @@
-import type { ImageSet } from '../engine/types'
+/** Images as 784 uint8 pixels each (IMAGE_PIXELS; engines scale them by 1/255), labels 0..9. */
+export interface ImageSet {
+  images: Uint8Array
+  labels: Uint8Array
+  count: number
+}
 
 export type DatasetSource = 'bundled' | 'idx'
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { unpackedPath } from '../paths'
 import { alphaCount, layerShapes, type NetworkConfig, type Params } from '../../shared/network'
 import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } from './types'
+import { IMAGE_PIXELS } from '../../shared/constants'
 
 /**
  * The native fast path: a Node-API addon (native/, built by node-gyp) that
@@ -13,7 +14,6 @@ import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } fro
  * CPU at run time. Blocking calls: run it from a worker thread.
  */
 
-const IMAGE_PIXELS = 28 * 28
 const ADDON_FILE = join('native', 'build', 'Release', 'alpha_native.node')
 const require = createRequire(import.meta.url)
 /** node-gyp-build's resolver: native/build/Release first (a local compile), else native/prebuilds/<platform>-<arch>/. */

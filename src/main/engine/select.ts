@@ -1,10 +1,10 @@
+import type { EnginePreference } from '../../shared/constants'
 import type { NetworkConfig } from '../../shared/network'
 import type { TfjsBackendName, TfjsBackendReport } from './tfjs-backend'
 import { createNativeEngine, nativeAvailable, supportsNetwork } from './native-engine'
 import type { EngineKind, EngineOptions, StepEngine } from './types'
 
-/** Which engine trains: the native kernel where it supports the network, else TF.js; or forced. */
-export type EnginePreference = 'auto' | EngineKind
+export type { EnginePreference } from '../../shared/constants'
 
 export interface EngineChoice {
   kind: EngineKind

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs'
+import { IMAGE_PIXELS } from '../../shared/constants'
 import { IMAGE_SIZE, NUM_CLASSES, flatSize, layerShapes, type LayerShape, type Params } from '../../shared/network'
 import { penaltyGrad, penaltyValue } from './penalty'
 import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } from './types'
 
-const PIXELS = IMAGE_SIZE * IMAGE_SIZE
+const PIXELS = IMAGE_PIXELS
 /** uint8 → float32 pixel in [0, 1], computed once (x / 255 as PyTorch's ToTensor does). */
 const PIXEL_SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255)
 const EVAL_CHUNK = 2000

@@ -1,12 +1,9 @@
 import type { NetworkConfig, Params } from '../../shared/network'
 import type { Penalty } from '../../shared/config'
 
-/** Images as 784 uint8 pixels each (scaled by 1/255 inside the engine), labels 0..9. */
-export interface ImageSet {
-  images: Uint8Array
-  labels: Uint8Array
-  count: number
-}
+import type { ImageSet } from '../data/types'
+
+export type { ImageSet }
 
 export interface EngineOptions {
   network: NetworkConfig
@@ -65,4 +62,6 @@ export interface StepEngine {
   dispose(): void
 }
 
-export type EngineKind = 'tfjs' | 'native'
+import type { EngineKind } from '../../shared/constants'
+
+export type { EngineKind }

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads'
 import type { TrainConfig } from '../../shared/config'
-import { startWorker } from '../worker-entry'
+import { startWorker } from './worker-entry'
 import type { EnginePreference } from './select'
 import type { TfjsBackendName } from './tfjs-backend'
 import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from './trainer'

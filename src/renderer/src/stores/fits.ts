@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { AnalysisQuery, StatsQuery } from '../../../shared/api'
-import type { FitsResult, RunCollapseRow, SurvivalResult } from '../../../shared/results'
+import type { AnalysisQuery, StatsQuery } from '@shared/api'
+import type { FitsResult, RunCollapseRow, SurvivalResult } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
 

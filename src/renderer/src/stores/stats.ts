@@ -7,7 +7,9 @@ import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
 
 /** The study's collapse threshold: an α collapses when its final value is ≤ 0.05. */
-export const DEFAULT_THRESHOLD = 0.05
+import { COLLAPSE_THRESHOLD as DEFAULT_THRESHOLD } from '@shared/constants'
+
+export { DEFAULT_THRESHOLD }
 
 /** Collapse statistics (the study's Figures 1–4): filters, threshold and the four result sets. */
 export const useStatsStore = defineStore('stats', () => {
