@@ -1,4 +1,4 @@
-import { startWorker } from '../worker-entry'
+import { startWorker } from '../engine/worker-entry'
 import { importOriginalCsv, type CsvImportOptions, type CsvImportResult } from './csv-import'
 import { StoreError } from './errors'
 import type { Store } from './store'
