@@ -432,6 +432,9 @@ export class WorkbenchService {
         const dataset = file.name ?? basename(file.fileName, extname(file.fileName))
         // Parsed and written on a worker thread: a 200 MB file must not freeze the UI, the API or training.
         const r = await importCsvOffThread(this.store, file.text, { datasetName: dataset, fileName: file.fileName })
+        // The thread wrote through its own connection, so data_version moved; it is our own write, and the
+        // data-changed sent below also covers any other process's write that landed meanwhile.
+        if (this.dataVersion !== -1) this.dataVersion = this.store.dataVersion()
         this.sweepChanged(r.sweepId)
         this.emitEvent({ type: 'data-changed', source: 'import' })
         return { dataset, sweepId: r.sweepId, runs: r.runIds.length, records: r.records, skipped: r.skipped }

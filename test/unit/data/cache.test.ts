@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeCacheFile, writeCacheFile } from '../../../src/main/data/cache-file'
-import { cacheState, type Dataset, loadDataset } from '../../../src/main/data/index'
+import { cacheState, type Dataset, loadDataset, OFFICIAL_DIR_ENV } from '../../../src/main/data/index'
 import { makeTempDir } from './helpers'
 
 const tmp = makeTempDir('cache')
@@ -45,12 +45,17 @@ describe('dataset cache', () => {
 
   it('reports uncached bundled datasets for doctor', () => {
     const empty = makeTempDir('empty')
+    // The official Fashion-MNIST files are looked for in $OFFICIAL_DIR_ENV: point it at an empty folder.
+    const saved = process.env[OFFICIAL_DIR_ENV]
+    process.env[OFFICIAL_DIR_ENV] = empty.dir
     try {
       expect(cacheState(empty.dir)).toEqual([
         { name: 'fashion-mnist', source: 'bundled', cached: false },
         { name: 'mnist', source: 'bundled', cached: false }
       ])
     } finally {
+      if (saved === undefined) delete process.env[OFFICIAL_DIR_ENV]
+      else process.env[OFFICIAL_DIR_ENV] = saved
       empty.remove()
     }
   })
