@@ -3,7 +3,7 @@ import { DEFAULT_COLLAPSE_THRESHOLD } from '../analysis'
 import { renderReport } from '../reports/html'
 import { CliError, numberFlag, parseCommand } from './args'
 import { DB_FLAG, openDb } from './db'
-import { datasetFlag } from './stats'
+import { datasetFlag, sweepFlag } from './stats'
 
 export const REPORT_HELP = `report [--sweep ID] [--dataset NAME …] --out FILE.html [--threshold T] [--pool] [--db PATH]
   Writes one self-contained HTML file: Figures 1–7, the collapse tables, the
@@ -21,8 +21,7 @@ export async function report(argv: string[]): Promise<number> {
   const threshold = numberFlag('threshold', values.threshold, DEFAULT_COLLAPSE_THRESHOLD, { min: 0, max: 1 })
   const { store } = openDb(values.db, { create: false })
   try {
-    const sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })
-    if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
+    const sweepId = sweepFlag(store, values.sweep)
     const datasets = datasetFlag(store, values.dataset, positionals)
     if (store.listFinalAlphas({ sweepId, datasets }).length === 0) throw new CliError('no finished runs match: nothing to report')
     const html = renderReport(store, { sweepId, datasets, threshold, pool: values.pool })

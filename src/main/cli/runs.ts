@@ -3,6 +3,7 @@ import { RUN_STATUSES, type RunStatus } from '../../shared/results'
 import { CliError, numberFlag, parseCommand } from './args'
 import { DB_FLAG, matchDatasets, openDb } from './db'
 import { formatTable } from './table'
+import { sweepFlag } from './stats'
 
 export const RUNS_HELP = `runs [--sweep ID] [--dataset NAME] [--status S] [--limit N] [--offset N] [--json] [--db PATH]
   Lists runs: id, sweep, dataset, λ, status, steps, final α, test accuracy.`
@@ -19,8 +20,7 @@ export async function runs(argv: string[]): Promise<number> {
   })
   const { store } = openDb(values.db, { create: false })
   try {
-    const sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })
-    if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
+    const sweepId = sweepFlag(store, values.sweep)
     if (values.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(values.status)) {
       throw new CliError(`--status must be one of ${RUN_STATUSES.join(', ')}; got '${echo(values.status)}'`)
     }

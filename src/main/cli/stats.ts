@@ -26,6 +26,14 @@ export const STATS_HELP = `stats [--sweep ID | --dataset NAME …] [--threshold 
            df, p} that the α_i (and, pooled, the datasets) share one curve.
            A separated fit is "not identifiable": its estimates are null.`
 
+/** --sweep ID of a read command: undefined when not given, else a sweep that exists. */
+export function sweepFlag(store: Store, flag: string | undefined): number | undefined {
+  if (flag === undefined) return undefined
+  const sweepId = numberFlag('sweep', flag, 0, { min: 1, integer: true })
+  if (!store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
+  return sweepId
+}
+
 /** --dataset A B C: parseArgs takes one value per flag, so the names after the first come as positionals. */
 export function datasetFlag(store: Store, flag: string[] | undefined, positionals: string[]): string[] | undefined {
   if (positionals.length > 0 && !flag?.length) throw new CliError(`unexpected argument '${positionals[0]}' (dataset names go after --dataset)`)
@@ -100,8 +108,7 @@ export async function stats(argv: string[]): Promise<number> {
   const threshold = numberFlag('threshold', values.threshold, DEFAULT_COLLAPSE_THRESHOLD, { min: 0, max: 1 })
   const { store } = openDb(values.db, { create: false })
   try {
-    const sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })
-    if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
+    const sweepId = sweepFlag(store, values.sweep)
     const datasets = datasetFlag(store, values.dataset, positionals)
     if (values.fit) {
       const { fits } = collectFits(store, { sweepId, datasets, threshold, pool: values.pool })

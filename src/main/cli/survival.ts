@@ -1,9 +1,9 @@
 import { DEFAULT_COLLAPSE_THRESHOLD } from '../analysis'
 import { collectSurvival } from '../reports/collect'
 import type { SurvivalCurve } from '../../shared/results'
-import { CliError, numberFlag, parseCommand } from './args'
+import { numberFlag, parseCommand } from './args'
 import { DB_FLAG, openDb } from './db'
-import { datasetFlag } from './stats'
+import { datasetFlag, sweepFlag } from './stats'
 import { formatTable } from './table'
 
 export const SURVIVAL_HELP = `survival [--sweep ID | --dataset NAME …] [--threshold T] [--pool] [--json] [--db PATH]
@@ -31,8 +31,7 @@ export async function survival(argv: string[]): Promise<number> {
   const threshold = numberFlag('threshold', values.threshold, DEFAULT_COLLAPSE_THRESHOLD, { min: 0, max: 1 })
   const { store } = openDb(values.db, { create: false })
   try {
-    const sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })
-    if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
+    const sweepId = sweepFlag(store, values.sweep)
     const datasets = datasetFlag(store, values.dataset, positionals)
     const result = collectSurvival(store, { sweepId, datasets, threshold, pool: values.pool })
     if (values.json) {
