@@ -258,11 +258,16 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     const card = page.locator('[data-sweep]', { has: page.getByRole('heading', { name: /paper sweep/ }) })
     const liveChart = card.locator('.live-run[data-status="running"] [data-points]')
     await liveChart.first().waitFor({ timeout: 120_000 })
-    // The same run's curve grows as progress events arrive.
-    const runId = await card.locator('.live-run[data-status="running"]').first().getAttribute('data-run')
-    const points = () => card.locator(`.live-run[data-run="${runId}"] [data-points]`).getAttribute('data-points').then(Number)
-    const first = await points()
-    await expect.poll(points, { timeout: 60_000 }).toBeGreaterThan(first)
+    // A run's curve grows as progress events arrive (compared run by run: a run may finish, and its card
+    // leave, between two looks, as the native kernel trains a run in about a second).
+    const pointsByRun = (): Promise<Record<string, number>> =>
+      card
+        .locator('.live-run')
+        .evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-run') ?? '', Number(e.querySelector('[data-points]')?.getAttribute('data-points') ?? 0)])))
+    const before = await pointsByRun()
+    await expect
+      .poll(async () => Object.entries(await pointsByRun()).some(([run, n]) => before[run] !== undefined && n > before[run]), { timeout: 60_000 })
+      .toBe(true)
     await shot('09-queue-running')
 
     // Let the first three λ columns (6 runs each) finish, for the statistics below.

@@ -28,7 +28,13 @@ const CLAIMER = `
   console.log('ready')
   await new Promise((r) => process.stdin.once('data', r))
   const ids = []
-  for (let run; (run = store.claimNextRun()); ) ids.push(run.id)
+  // A short pause after each claim spreads the claims over more than a second, so the two
+  // processes' claiming overlaps even when the scheduler starts one of them late (busy CI).
+  const pause = new Int32Array(new SharedArrayBuffer(4))
+  for (let run; (run = store.claimNextRun()); ) {
+    ids.push(run.id)
+    Atomics.wait(pause, 0, 0, 1)
+  }
   store.close()
   console.log(JSON.stringify(ids))
   process.exit(0)`
