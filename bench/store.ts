@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { collapseTable } from '../src/main/analysis'
+import { collectCollapse, statisticRows } from '../src/main/reports/collect'
 import { openStore } from '../src/main/store'
 import type { RunListFilter } from '../src/shared/api-schemas'
 import { PAPER_TRAIN_DEFAULTS } from '../src/shared/config'
@@ -91,11 +91,14 @@ try {
     return { chunk: { steps, alphas, losses, epochs }, finalAlpha: alpha }
   }
 
+  // Every run its own seed, so each is a distinct experiment (statistics count repeats of one config once).
+  let nextSeed = 0
   const newRuns = (n: number, dataset: (i: number) => number): NewRun[] =>
     Array.from({ length: n }, (_, i) => {
       const lambda = LAMBDAS[i % LAMBDAS.length]
       const alphaInit = Array.from({ length: ALPHAS }, () => rng.int(20) / 20)
-      const seeds = { weights: i, alpha: i, order: i, subsample: 0 }
+      const seed = nextSeed++
+      const seeds = { weights: seed, alpha: seed, order: seed, subsample: 0 }
       return {
         datasetId: dataset(i),
         lambda,
@@ -151,7 +154,8 @@ try {
   time('page of 50: 2 datasets, final α ≤ 0.05, by id', page({ datasets: [DATASETS[0], DATASETS[5]], finalAlphaMax: 0.05 }))
   time('page of 50: all runs, by final α_0', page({ orderBy: 'finalAlpha0' }))
   time("page of 50: search 'mnist:8000 0.02'", page({ search: 'mnist:8000 0.02' }))
-  time('collapse table over all runs (listFinalAlphas + collapseTable)', () => collapseTable(reader.listFinalAlphas({})), 200)
+  time('collapse table over all runs (collectCollapse, as getCollapseStats and stats run it)', () => collectCollapse(reader, {}), 200)
+  time('every run\'s initial and final α, each experiment once (statisticRows: fits, histograms)', () => statisticRows(reader, {}).rows)
   const ids = reader.listRuns({ sweepId: detailSweep, limit: DETAIL_RUNS }).runs.map((r) => r.id)
   time(`α history of ${ids.length} runs, full (${((ids.length * STEPS) / 1000).toFixed(0)}k records)`, () => reader.getAlphaHistory(ids), 30)
   time(`α history of ${ids.length} runs, maxPoints 500`, () => reader.getAlphaHistory(ids, { maxPoints: 500 }), 30)

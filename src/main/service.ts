@@ -4,10 +4,10 @@ import { API, type ApiHandlers, type ApiMethod, type ComputeChoice, type StatsFi
 import type { AppStatus, QueueState, WorkbenchEvent } from '../shared/api'
 import { NotFoundError, UserError } from '../shared/errors'
 import { PAPER_NETWORK, alphaCount } from '../shared/network'
-import type { ClusterStatus, ComputeState, FinalAlphaRow, GroupedSeries, RunDetail, SweepRow } from '../shared/results'
+import type { ClusterStatus, ComputeState, FinalAlphaQuery, FinalAlphaRow, GroupedSeries, RunDetail, SweepRow } from '../shared/results'
 import { formatIssues } from '../shared/validation'
-import { collapseTable, finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories, poolRows, runCollapseTable } from './analysis'
-import { collectSurvival, fitsFromRows } from './reports/collect'
+import { finalAlphaHistograms, finalAlphaVsLambda, initialVsFinal, meanTrajectories } from './analysis'
+import { collectCollapse, collectFits, collectRunCollapse, collectSurvival, statisticRows } from './reports/collect'
 import { renderReport } from './reports/html'
 import { availableOfficial, listBundledDatasets, cacheState, loadDataset } from './data'
 import { parseRedisUrl, type RedisTarget } from './cluster/connection'
@@ -332,9 +332,15 @@ export class WorkbenchService {
     return this.requireSweep(id)
   }
 
+  /** The statistics' filter, each named sweep checked to exist (404 otherwise). */
+  private statsFilter(q: StatsFilter): FinalAlphaQuery {
+    for (const id of [...(q.sweepId === undefined ? [] : [q.sweepId]), ...(q.sweepIds ?? [])]) this.requireSweep(id)
+    return { sweepId: q.sweepId, sweepIds: q.sweepIds?.length ? q.sweepIds : undefined, datasets: q.datasets?.length ? q.datasets : undefined }
+  }
+
+  /** The finished runs a statistic reads, each experiment once. */
   private finalAlphas(q: StatsFilter): FinalAlphaRow[] {
-    if (q.sweepId !== undefined) this.requireSweep(q.sweepId)
-    return this.store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined })
+    return statisticRows(this.store, this.statsFilter(q)).rows
   }
 
   /** The contract's calls. Each receives its arguments already parsed by `call` (defaults filled in). */
@@ -399,24 +405,18 @@ export class WorkbenchService {
         this.sweepChanged(run.sweepId)
       },
 
-      getCollapseStats: async (q) => collapseTable(this.finalAlphas(q), { threshold: q.threshold }),
+      getCollapseStats: async (q) => collectCollapse(this.store, { ...this.statsFilter(q), threshold: q.threshold }),
       getHistograms: async (q) => finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins, threshold: q.threshold > 0 && q.threshold < 1 ? q.threshold : undefined }),
       getFinalAlphaPoints: async (q) => finalAlphaVsLambda(this.finalAlphas(q)),
       getInitFinalPairs: async (q) => initialVsFinal(this.finalAlphas(q)),
 
-      getDoseFits: async (q) => fitsFromRows(this.finalAlphas(q), q.threshold, q.pool),
-      getSurvival: async (q) => {
-        if (q.sweepId !== undefined) this.requireSweep(q.sweepId)
-        return collectSurvival(this.store, { sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined, threshold: q.threshold, pool: q.pool })
-      },
-      getRunCollapse: async (q) => {
-        const rows = this.finalAlphas(q)
-        return runCollapseTable(q.pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows, { threshold: q.threshold })
-      },
+      getDoseFits: async (q) => collectFits(this.store, { ...this.statsFilter(q), threshold: q.threshold, pool: q.pool }),
+      getSurvival: async (q) => collectSurvival(this.store, { ...this.statsFilter(q), threshold: q.threshold, pool: q.pool }),
+      getRunCollapse: async (q) => collectRunCollapse(this.store, { ...this.statsFilter(q), threshold: q.threshold, pool: q.pool }),
       getReport: async (q) => {
-        const rows = this.finalAlphas(q)
-        if (rows.length === 0) throw new UserError('no finished runs match: nothing to report')
-        const html = renderReport(this.store, { sweepId: q.sweepId, datasets: q.datasets?.length ? q.datasets : undefined, threshold: q.threshold, pool: q.pool })
+        const filter = this.statsFilter(q)
+        if (this.store.listFinalAlphasLean(filter).length === 0) throw new UserError('no finished runs match: nothing to report')
+        const html = renderReport(this.store, { ...filter, threshold: q.threshold, pool: q.pool })
         return { fileName: `alpha-workbench-report${q.sweepId !== undefined ? `-sweep-${q.sweepId}` : ''}.html`, mime: 'text/html', text: html }
       },
 

@@ -37,11 +37,17 @@ import { SweepSpecSchema } from './sweep-spec'
 
 const id = z.number().int().min(1)
 const threshold = z.number().min(0).max(1)
+/** At most this many sweeps or datasets in one filter (each its own chip in the UI). */
+const MAX_FILTER_ITEMS = 500
+const sweepIds = z.array(id).max(MAX_FILTER_ITEMS)
+const datasetNames = z.array(z.string().max(200)).max(MAX_FILTER_ITEMS)
 
 export const RunListQuerySchema = z.object({
   sweepId: id.optional(),
+  /** Several sweeps: runs of any of them (with sweepId, if both are given). */
+  sweepIds: sweepIds.optional(),
   /** Dataset names (exact). */
-  datasets: z.array(z.string()).optional(),
+  datasets: datasetNames.optional(),
   status: z.array(z.enum(RUN_STATUSES)).optional(),
   lambdaMin: z.number().optional(),
   lambdaMax: z.number().optional(),
@@ -63,7 +69,9 @@ export type RunListOrder = NonNullable<RunListFilter['orderBy']>
 
 export const StatsQuerySchema = z.object({
   sweepId: id.optional(),
-  datasets: z.array(z.string()).optional(),
+  /** Several sweeps: runs of any of them (with sweepId, if both are given). */
+  sweepIds: sweepIds.optional(),
+  datasets: datasetNames.optional(),
   threshold: threshold.default(COLLAPSE_THRESHOLD)
 })
 export type StatsQuery = z.input<typeof StatsQuerySchema>

@@ -188,10 +188,19 @@ export interface FinalAlphaRow {
   finalAlpha: number[]
   /** Imported from a CSV: its step axis is reconstructed from the row order. */
   imported: boolean
+  /** Runs with one key are one experiment (same dataset, λ, config, seeds, initial α): statistics count it once. */
+  configKey: string
 }
+
+/** What the collapse tables read of a run. */
+export type CollapseInput = Pick<FinalAlphaRow, 'dataset' | 'lambda' | 'finalAlpha'>
+/** The same with the run's config key, so repeats of one experiment can be counted once. */
+export type KeyedCollapseInput = CollapseInput & Pick<FinalAlphaRow, 'configKey'>
 
 export interface FinalAlphaQuery {
   sweepId?: number
+  /** Several sweeps (with sweepId, if given): runs of any of them. */
+  sweepIds?: number[]
   /** Dataset names; all datasets when absent. */
   datasets?: string[]
 }
@@ -221,6 +230,8 @@ export interface CollapseRow {
   ci_low: number
   ci_high: number
   per_alpha: AlphaCollapse[]
+  /** Runs of this dataset and λ left out because they repeat a config already counted (same config, seeds and initial α). */
+  repeats: number
 }
 
 export interface AlphaHistogram {
@@ -285,6 +296,8 @@ export interface RunCollapseRow {
   all_pct: number
   all_ci_low: number
   all_ci_high: number
+  /** Runs left out as repeats of a config already counted. */
+  repeats: number
 }
 
 /**

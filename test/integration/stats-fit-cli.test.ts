@@ -76,7 +76,7 @@ describe('stats --fit', () => {
 describe('stats --pool and --runs', () => {
   it('keeps the stats --json shape and adds pooled rows after the per-repeat ones', () => {
     const rows = json<Record<string, unknown>[]>(['stats', '--pool'])
-    const keys = ['dataset', 'lambda', 'runs', 'n', 'collapsed', 'pct', 'ci_low', 'ci_high', 'per_alpha']
+    const keys = ['dataset', 'lambda', 'runs', 'n', 'collapsed', 'pct', 'ci_low', 'ci_high', 'per_alpha', 'repeats']
     for (const r of rows) expect(Object.keys(r).sort()).toEqual([...keys].sort())
     const pooled = rows.filter((r) => r.dataset === 'pooled')
     expect(pooled).toHaveLength(11)

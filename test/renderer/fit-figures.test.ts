@@ -54,7 +54,7 @@ function fitsResult(pool: boolean, threshold: number): FitsResult {
       fit(d, 2)
     ]),
     start: [start],
-    observed: names.flatMap((d) => LAMBDAS.map((lambda) => ({ dataset: d ?? 'pooled', lambda, runs: 6, n: 18, collapsed: 9, pct: 50, ci_low: 29, ci_high: 71, per_alpha: [] })))
+    observed: names.flatMap((d) => LAMBDAS.map((lambda) => ({ dataset: d ?? 'pooled', lambda, runs: 6, n: 18, collapsed: 9, pct: 50, ci_low: 29, ci_high: 71, per_alpha: [], repeats: 0 })))
   }
 }
 function survivalResult(threshold: number): SurvivalResult {

@@ -1,5 +1,5 @@
-import type { AlphaCollapse, CollapseRow, FinalAlphaRow, RunCollapseRow } from '../../shared/results'
-import { groupByDatasetLambda } from './groups'
+import type { AlphaCollapse, CollapseInput, CollapseRow, RunCollapseRow } from '../../shared/results'
+import { groupByDatasetLambda, groupKey, type Keyed } from './groups'
 import { isCollapsed } from './threshold'
 import { Z_95, wilsonInterval } from './wilson'
 
@@ -12,9 +12,18 @@ export interface CollapseOptions {
   threshold?: number
   /** z of the interval; default 95%. */
   z?: number
+  /** Runs left out of the input as repeats of a counted config (analysis/once.ts): each row says how many were its own. */
+  repeats?: readonly Keyed[]
 }
 
-export type CollapseInput = Pick<FinalAlphaRow, 'dataset' | 'lambda' | 'finalAlpha'>
+export type { CollapseInput }
+
+/** How many repeats each (dataset, λ) group had. */
+function repeatsByGroup(repeats: readonly Keyed[] = []): (g: Keyed) => number {
+  const counts = new Map<string, number>()
+  for (const r of repeats) counts.set(groupKey(r), (counts.get(groupKey(r)) ?? 0) + 1)
+  return (g) => counts.get(groupKey(g)) ?? 0
+}
 
 function stats(collapsed: number, n: number, z: number): { pct: number; ci_low: number; ci_high: number } {
   const ci = wilsonInterval(collapsed, n, z)
@@ -30,20 +39,22 @@ export function collapseTable(rows: readonly CollapseInput[], opts: CollapseOpti
   const threshold = opts.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
   const z = opts.z ?? Z_95
   if (!Number.isFinite(threshold)) throw new RangeError(`collapse threshold must be a number, got ${threshold}`)
+  const repeats = repeatsByGroup(opts.repeats)
   const groups = groupByDatasetLambda(rows.filter((r) => r.finalAlpha.length > 0))
   return groups.map(({ dataset, lambda, items }) => {
     const perAlpha: { n: number; collapsed: number }[] = []
     for (const run of items) {
-      run.finalAlpha.forEach((a, i) => {
+      const alphas = run.finalAlpha
+      for (let i = 0; i < alphas.length; i++) {
         perAlpha[i] ??= { n: 0, collapsed: 0 }
         perAlpha[i].n++
-        if (isCollapsed(a, threshold)) perAlpha[i].collapsed++
-      })
+        if (isCollapsed(alphas[i], threshold)) perAlpha[i].collapsed++
+      }
     }
     const n = perAlpha.reduce((s, p) => s + p.n, 0)
     const collapsed = perAlpha.reduce((s, p) => s + p.collapsed, 0)
     const per_alpha: AlphaCollapse[] = perAlpha.map((p, index) => ({ index, n: p.n, collapsed: p.collapsed, ...stats(p.collapsed, p.n, z) }))
-    return { dataset, lambda, runs: items.length, n, collapsed, ...stats(collapsed, n, z), per_alpha }
+    return { dataset, lambda, runs: items.length, n, collapsed, ...stats(collapsed, n, z), per_alpha, repeats: repeats({ dataset, lambda }) }
   })
 }
 
@@ -63,6 +74,7 @@ export function runCollapseTable(rows: readonly CollapseInput[], opts: CollapseO
   const threshold = opts.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
   const z = opts.z ?? Z_95
   if (!Number.isFinite(threshold)) throw new RangeError(`collapse threshold must be a number, got ${threshold}`)
+  const repeats = repeatsByGroup(opts.repeats)
   return groupByDatasetLambda(rows.filter((r) => r.finalAlpha.length > 0)).map(({ dataset, lambda, items }) => {
     const runs = items.length
     const any = items.filter((r) => r.finalAlpha.some((a) => isCollapsed(a, threshold))).length
@@ -80,7 +92,8 @@ export function runCollapseTable(rows: readonly CollapseInput[], opts: CollapseO
       all_collapsed: all,
       all_pct: b.pct,
       all_ci_low: b.ci_low,
-      all_ci_high: b.ci_high
+      all_ci_high: b.ci_high,
+      repeats: repeats({ dataset, lambda })
     }
   })
 }

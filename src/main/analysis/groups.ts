@@ -18,15 +18,19 @@ export interface Group<T> {
   items: T[]
 }
 
+/** A group's identity: the dataset and the rounded λ. */
+export function groupKey(item: Keyed): string {
+  return `${item.dataset.length}:${item.dataset}${lambdaKey(item.lambda)}`
+}
+
 /** Groups items by dataset and rounded λ, sorted by dataset name then λ. */
 export function groupByDatasetLambda<T extends Keyed>(items: readonly T[]): Group<T>[] {
   const groups = new Map<string, Group<T>>()
   for (const item of items) {
-    const lambda = lambdaKey(item.lambda)
-    const key = JSON.stringify([item.dataset, lambda])
+    const key = groupKey(item)
     let g = groups.get(key)
     if (!g) {
-      g = { dataset: item.dataset, lambda, items: [] }
+      g = { dataset: item.dataset, lambda: lambdaKey(item.lambda), items: [] }
       groups.set(key, g)
     }
     g.items.push(item)

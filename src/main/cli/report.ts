@@ -23,7 +23,7 @@ export async function report(argv: string[]): Promise<number> {
   try {
     const sweepId = sweepFlag(store, values.sweep)
     const datasets = datasetFlag(store, values.dataset, positionals)
-    if (store.listFinalAlphas({ sweepId, datasets }).length === 0) throw new CliError('no finished runs match: nothing to report')
+    if (store.listFinalAlphasLean({ sweepId, datasets }).length === 0) throw new CliError('no finished runs match: nothing to report')
     const html = renderReport(store, { sweepId, datasets, threshold, pool: values.pool })
     try {
       writeFileSync(values.out, html)

@@ -1,7 +1,7 @@
-import { collapseTable, DEFAULT_COLLAPSE_THRESHOLD, poolRows, runCollapseTable } from '../analysis'
-import { collectFits } from '../reports/collect'
+import { DEFAULT_COLLAPSE_THRESHOLD } from '../analysis'
+import { collectCollapse, collectFits, collectRunCollapse } from '../reports/collect'
 import type { Store } from '../store'
-import type { CollapseRow, DoseFit, FinalAlphaRow } from '../../shared/results'
+import type { CollapseRow, DoseFit } from '../../shared/results'
 import { CliError, numberFlag, parseCommand } from './args'
 import { DB_FLAG, matchDatasets, openDb } from './db'
 import { formatTable } from './table'
@@ -11,7 +11,10 @@ export const STATS_HELP = `stats [--sweep ID | --dataset NAME …] [--threshold 
   (default ${DEFAULT_COLLAPSE_THRESHOLD}, compared at float32 precision so an α of exactly 0.05
   counts, as in the study) with a Wilson 95% interval, overall and per α_i.
   Without a filter: every dataset in the database. --json prints an array of
-  {dataset, lambda, n, collapsed, pct, ci_low, ci_high, per_alpha, runs}.
+  {dataset, lambda, n, collapsed, pct, ci_low, ci_high, per_alpha, runs, repeats}.
+  Every table counts one experiment once: a run with the same dataset, λ,
+  config, seeds and initial α as one already counted (a re-run, or a sweep
+  queued twice with one seed) is left out, and \`repeats\` says how many were.
   --dataset takes several names (--dataset A B C); a base name matches all its repeats.
   --pool   adds rows pooling every selected dataset (dataset "pooled").
   --runs   run-level table instead: runs with any α / all α collapsed, Wilson
@@ -66,6 +69,12 @@ function printFits(fits: DoseFit[], threshold: number): void {
   for (const t of fits.flatMap((f) => f.tests)) console.log(t.sentence)
 }
 
+/** The line that says how many runs were left out as repeats, or nothing. */
+export function repeatsNote(rows: readonly { repeats: number }[]): string | null {
+  const n = rows.reduce((s, r) => s + r.repeats, 0)
+  return n === 0 ? null : `${n} run${n === 1 ? '' : 's'} left out: ${n === 1 ? 'it repeats' : 'they repeat'} a config already counted (same dataset, λ, config, seeds and initial α)`
+}
+
 function printCollapse(table: CollapseRow[], threshold: number): void {
   const pct = (p: number, lo: number, hi: number): string => `${p.toFixed(1)}% [${lo.toFixed(1)}, ${hi.toFixed(1)}]`
   const nAlpha = Math.max(...table.map((r) => r.per_alpha.length))
@@ -87,6 +96,8 @@ function printCollapse(table: CollapseRow[], threshold: number): void {
       ['l', 'r', 'r', 'r', 'r', ...Array<'r'>(nAlpha).fill('r')]
     )
   )
+  const note = repeatsNote(table)
+  if (note) console.log(note)
 }
 
 export async function stats(argv: string[]): Promise<number> {
@@ -117,10 +128,9 @@ export async function stats(argv: string[]): Promise<number> {
       else printFits(fits, threshold)
       return 0
     }
-    const rows: FinalAlphaRow[] = store.listFinalAlphas({ sweepId, datasets })
-    const withPool = values.pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows
+    const filter = { sweepId, datasets, threshold, pool: values.pool }
     if (values.runs) {
-      const table = runCollapseTable(withPool, { threshold })
+      const table = collectRunCollapse(store, filter)
       if (values.json) console.log(JSON.stringify(table, null, 2))
       else if (table.length === 0) console.log('no finished runs match')
       else {
@@ -133,10 +143,12 @@ export async function stats(argv: string[]): Promise<number> {
             ['l', 'r', 'r', 'r', 'r']
           )
         )
+        const note = repeatsNote(table)
+        if (note) console.log(note)
       }
       return 0
     }
-    const table = collapseTable(withPool, { threshold })
+    const table = collectCollapse(store, filter)
     if (values.json) console.log(JSON.stringify(table, null, 2))
     else if (table.length === 0) console.log('no finished runs match')
     else printCollapse(table, threshold)

@@ -6,6 +6,8 @@
  */
 import {
   collapseTable,
+  countOnce,
+  runCollapseTable,
   poolRows,
   DEFAULT_COLLAPSE_THRESHOLD,
   POOLED_LABEL,
@@ -18,7 +20,7 @@ import {
   type Duration
 } from '../analysis'
 import type { Store } from '../store'
-import type { FinalAlphaQuery, FinalAlphaRow, FitsResult, SurvivalCurve, SurvivalResult } from '../../shared/results'
+import type { CollapseRow, FinalAlphaQuery, FinalAlphaRow, FitsResult, RunCollapseRow, SurvivalCurve, SurvivalResult } from '../../shared/results'
 
 export interface AnalysisQuery extends FinalAlphaQuery {
   threshold?: number
@@ -26,11 +28,41 @@ export interface AnalysisQuery extends FinalAlphaQuery {
   pool?: boolean
 }
 
+function filterOf(q: FinalAlphaQuery): FinalAlphaQuery {
+  return { sweepId: q.sweepId, sweepIds: q.sweepIds, datasets: q.datasets }
+}
+
+/**
+ * The finished runs a filter selects, each experiment once, and the repeats
+ * left out (analysis/once.ts): what every statistic is computed from.
+ */
+export function statisticRows(store: Store, q: FinalAlphaQuery = {}): { rows: FinalAlphaRow[]; repeats: FinalAlphaRow[] } {
+  return countOnce(store.listFinalAlphas(filterOf(q)))
+}
+
+/** The rows and, when pooling, the same rows again under the pooled label. */
+export function withPooled<T extends { dataset: string }>(rows: readonly T[], pool: boolean | undefined): readonly T[] {
+  return pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows
+}
+
+/** The α-level collapse table, each experiment once: read lean, since it is the headline statistic at any scale. */
+export function collectCollapse(store: Store, q: AnalysisQuery = {}): CollapseRow[] {
+  const { rows, repeats } = countOnce(store.listFinalAlphasLean(filterOf(q)))
+  return collapseTable(withPooled(rows, q.pool), { threshold: q.threshold, repeats: withPooled(repeats, q.pool) })
+}
+
+/** The run-level collapse table (any / all α collapsed), each experiment once. */
+export function collectRunCollapse(store: Store, q: AnalysisQuery = {}): RunCollapseRow[] {
+  const { rows, repeats } = countOnce(store.listFinalAlphasLean(filterOf(q)))
+  return runCollapseTable(withPooled(rows, q.pool), { threshold: q.threshold, repeats: withPooled(repeats, q.pool) })
+}
+
 function datasetsOf(rows: readonly FinalAlphaRow[]): string[] {
   return [...new Set(rows.map((r) => r.dataset))].sort()
 }
 
-export function fitsFromRows(rows: readonly FinalAlphaRow[], threshold: number, pool: boolean): FitsResult {
+/** The fits of rows already counted once; `repeats` (left out) only label the observed table. */
+export function fitsFromRows(rows: readonly FinalAlphaRow[], threshold: number, pool: boolean, repeats: readonly FinalAlphaRow[] = []): FitsResult {
   const obs = observations(rows, threshold)
   const names = datasetsOf(rows)
   const start = names.map((name) =>
@@ -40,13 +72,14 @@ export function fitsFromRows(rows: readonly FinalAlphaRow[], threshold: number, 
     )
   )
   if (pool && names.length > 0) start.push(startFit(obs, { dataset: null, pooled: names }))
-  const observed = collapseTable(pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows, { threshold })
+  const observed = collapseTable(withPooled(rows, pool), { threshold, repeats: withPooled(repeats, pool) })
   return { threshold, fits: doseResponse(obs, { pool }), start, observed }
 }
 
 export function collectFits(store: Store, q: AnalysisQuery = {}): FitsResult {
   const threshold = q.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
-  return fitsFromRows(store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets }), threshold, q.pool ?? false)
+  const { rows, repeats } = statisticRows(store, q)
+  return fitsFromRows(rows, threshold, q.pool ?? false, repeats)
 }
 
 function byKey(items: readonly Duration[], key: (d: Duration) => string): Map<string, Duration[]> {
@@ -78,7 +111,7 @@ export function survivalFromDurations(all: readonly Duration[], threshold: numbe
 
 export function collectSurvival(store: Store, q: AnalysisQuery = {}): SurvivalResult {
   const threshold = q.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
-  const rows = store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets })
+  const { rows } = statisticRows(store, q)
   const meta = new Map(rows.map((r) => [r.runId, r]))
   const series = store.getAlphaHistory(rows.map((r) => r.runId))
   const grouped = series.flatMap((s) => {

@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { EChartsOption } from 'echarts'
-import { collapseTable, DEFAULT_COLLAPSE_THRESHOLD, finalAlphaVsLambda, initialVsFinal, poolRows, runCollapseTable } from '../analysis'
+import { collapseTable, DEFAULT_COLLAPSE_THRESHOLD, finalAlphaVsLambda, initialVsFinal, runCollapseTable } from '../analysis'
 import type { Store } from '../store'
 import { versions } from '../versions'
 import { doseResponseOption, fitLabel, startHeatmapOption, survivalOption } from '../../shared/charts/fit-figures'
 import type { CollapseRow, DoseFit, RunCollapseRow, SurvivalResult } from '../../shared/results'
-import { collectSurvival, fitsFromRows, type AnalysisQuery } from './collect'
+import { collectSurvival, fitsFromRows, statisticRows, withPooled, type AnalysisQuery } from './collect'
 import { collapseFigure, finalAlphaFigure, initFinalFigure, perAlphaFigure } from './figures'
 
 const require = createRequire(import.meta.url)
@@ -85,12 +85,11 @@ function testsHtml(fits: readonly DoseFit[], survival: SurvivalResult): string {
 export function reportContent(store: Store, q: ReportOptions = {}) {
   const threshold = q.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
   const pool = q.pool ?? false
-  const rows = store.listFinalAlphas({ sweepId: q.sweepId, datasets: q.datasets })
-  const withPool = pool && rows.length > 0 ? [...rows, ...poolRows(rows)] : rows
-  const collapse = collapseTable(withPool, { threshold })
-  const runCollapse = runCollapseTable(withPool, { threshold })
-  const { fits, start } = fitsFromRows(rows, threshold, pool)
-  const survival = collectSurvival(store, { sweepId: q.sweepId, datasets: q.datasets, threshold, pool })
+  const { rows, repeats } = statisticRows(store, q)
+  const collapse = collapseTable(withPooled(rows, pool), { threshold, repeats: withPooled(repeats, pool) })
+  const runCollapse = runCollapseTable(withPooled(rows, pool), { threshold, repeats: withPooled(repeats, pool) })
+  const { fits, start } = fitsFromRows(rows, threshold, pool, repeats)
+  const survival = collectSurvival(store, { sweepId: q.sweepId, sweepIds: q.sweepIds, datasets: q.datasets, threshold, pool })
   const figures: ReportFigure[] = [
     { id: 'fig1', title: 'Figure 1. α collapsed per λ', caption: `Share of final α ≤ ${threshold} per λ, with Wilson 95% bounds (dashed).`, option: collapseFigure(collapse) },
     { id: 'fig2', title: 'Figure 2. Collapse per α_i', caption: 'Share collapsed per λ for each α_i (solid α0, dashed α1, dotted α2).', option: perAlphaFigure(collapse) },

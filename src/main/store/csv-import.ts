@@ -17,6 +17,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename, extname } from 'node:path'
+import { configKey } from './config-key'
 import { StoreError } from './errors'
 import { parseOriginalCsv, type CsvRun } from './csv-parse'
 import { createDataset, getDatasetByName } from './datasets'
@@ -71,10 +72,11 @@ function insertImportedRun(store: Store, sweepId: number, datasetId: number, alp
     sql
       .stmt(
         `INSERT INTO runs (sweep_id, dataset_id, lambda, run_index, status, created_at, started_at, finished_at,
-           alpha_count, alpha_init_json, final_alpha_json, imported)
-         VALUES (?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, 1)`
+           alpha_count, alpha_init_json, final_alpha_json, imported, config_key)
+         VALUES (?, ?, ?, ?, 'done', ?, NULL, ?, ?, ?, ?, 1, ?)`
       )
-      .run(sweepId, datasetId, run.lambda, run.iteration, now, now, now, alphaCount, JSON.stringify(first), JSON.stringify(last))
+      .run(sweepId, datasetId, run.lambda, run.iteration, now, now, alphaCount, JSON.stringify(first), JSON.stringify(last),
+        configKey({ datasetId, lambda: run.lambda, runIndex: run.iteration, seeds: null, config: null, alphaInit: first }))
       .lastInsertRowid
   )
   appendChunk(sql, id, alphaCount, { steps, epochs, losses: null, alphas: run.records.flatMap((r) => r.alphas) })

@@ -1,5 +1,6 @@
 import { alphaCount } from '../../shared/network'
 import type { NewRun } from '../../shared/results'
+import { configKey } from './config-key'
 import { StoreError } from './errors'
 import { json } from './rows'
 import type { Sql } from './sql'
@@ -44,13 +45,13 @@ export function insertRuns(sql: Sql, sweepId: number, runs: readonly NewRun[]): 
   }
   const insert = sql.stmt(
     `INSERT INTO runs (sweep_id, dataset_id, lambda, run_index, seeds_json, config_json, status, created_at,
-       steps_planned, alpha_count, alpha_init_json)
-     VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)`
+       steps_planned, alpha_count, alpha_init_json, config_key)
+     VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`
   )
   const now = sql.now()
   return runs.map((r) =>
     Number(
-      insert.run(sweepId, r.datasetId, r.lambda, r.runIndex, json(r.seeds), json(r.config), now, r.stepsPlanned, r.alphaCount, json(r.alphaInit))
+      insert.run(sweepId, r.datasetId, r.lambda, r.runIndex, json(r.seeds), json(r.config), now, r.stepsPlanned, r.alphaCount, json(r.alphaInit), configKey(r))
         .lastInsertRowid
     )
   )

@@ -13,6 +13,7 @@
  * rowid (WITHOUT ROWID suits small rows only).
  */
 import type Database from 'better-sqlite3'
+import { configKey } from './config-key'
 import { StoreError } from './errors'
 
 /** 'AWB1': marks the file as an α-Workbench store (PRAGMA application_id). */
@@ -183,6 +184,64 @@ CREATE INDEX runs_by_finished ON runs(finished_at);
 CREATE INDEX runs_by_lambda ON runs(lambda);
 `
 
+/**
+ * Version 7: each run's config key (store/config-key.ts), so statistics count
+ * one experiment once however often it was queued; and one covering index for
+ * every statistic's read (listFinalAlphas): done runs in (dataset, λ, id)
+ * order with all they need, so the collapse table of 100,000 runs reads one
+ * index instead of 100,000 table rows (a run's row carries kilobytes of config).
+ */
+function v7ConfigKeys(db: Database.Database): void {
+  db.exec('ALTER TABLE runs ADD COLUMN config_key TEXT')
+  const rows = db.prepare('SELECT id, dataset_id, lambda, run_index, seeds_json, config_json, alpha_init_json FROM runs').all() as {
+    id: number
+    dataset_id: number
+    lambda: number
+    run_index: number
+    seeds_json: string | null
+    config_json: string | null
+    alpha_init_json: string | null
+  }[]
+  const set = db.prepare('UPDATE runs SET config_key = ? WHERE id = ?')
+  const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
+  for (const r of rows) {
+    const key = configKey({
+      datasetId: r.dataset_id,
+      lambda: r.lambda,
+      runIndex: r.run_index,
+      seeds: parse(r.seeds_json),
+      config: parse(r.config_json),
+      alphaInit: parse(r.alpha_init_json) as number[] | null
+    })
+    set.run(key, r.id)
+  }
+  db.exec(FINAL_ALPHAS_INDEX)
+}
+
+/** The statistics' covering index (v7); listFinalAlphas reads exactly these columns. */
+const FINAL_ALPHAS_INDEX = `
+CREATE INDEX runs_final_alphas ON runs(status, dataset_id, lambda, id, sweep_id, imported, config_key, alpha_init_json, final_alpha_json);
+`
+
+/**
+ * Version 8: what a researcher writes on a run: a display name and notes
+ * (columns: read only with the run), and tags in a table of their own, so the
+ * runs list's tag filter walks run_tags_by_tag instead of parsing every run's
+ * JSON, and the filter's list of tags in use is one index scan. `pos` keeps
+ * the order the tags were given in.
+ */
+const V8_RUN_LABELS = `
+ALTER TABLE runs ADD COLUMN name TEXT;
+ALTER TABLE runs ADD COLUMN notes TEXT;
+CREATE TABLE run_tags (
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  tag    TEXT NOT NULL,
+  pos    INTEGER NOT NULL,
+  PRIMARY KEY (run_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX run_tags_by_tag ON run_tags(tag, run_id);
+`
+
 /** migrations[i] takes the schema from version i to i + 1. Append only. */
 const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   (db) => db.exec(V1),
@@ -193,7 +252,9 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
     withAutoincrement(db, 'runs')
   },
   v5DivergedAndOwnerStart,
-  (db) => db.exec(V6_RUN_LIST_INDEXES)
+  (db) => db.exec(V6_RUN_LIST_INDEXES),
+  v7ConfigKeys,
+  (db) => db.exec(V8_RUN_LABELS)
 ]
 
 /** The schema version this build writes and understands. */

@@ -6,6 +6,7 @@ import type {
   EngineInfo,
   EpochMetrics,
   FinalAlphaQuery,
+  KeyedCollapseInput,
   FinalAlphaRow,
   HistoryChunk,
   NewDataset,
@@ -22,7 +23,7 @@ import { getCheckpoint } from './checkpoints'
 import { createDataset, ensureDataset, getDatasetByName, listDatasets } from './datasets'
 import { getAlphaHistory, getEpochMetrics } from './history'
 import { openConnection, type OpenOptions } from './open'
-import { getRun, listFinalAlphas, listRuns, type RunQuery } from './run-queries'
+import { getRun, listFinalAlphas, listFinalAlphasLean, listRuns, type RunQuery } from './run-queries'
 import * as runs from './runs'
 import { Sql } from './sql'
 import * as sweeps from './sweeps'
@@ -156,6 +157,10 @@ export class Store {
   }
   listFinalAlphas(q?: FinalAlphaQuery): FinalAlphaRow[] {
     return listFinalAlphas(this.sql, q)
+  }
+
+  listFinalAlphasLean(q?: FinalAlphaQuery): KeyedCollapseInput[] {
+    return listFinalAlphasLean(this.sql, q)
   }
 }
 

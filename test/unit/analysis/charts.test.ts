@@ -9,7 +9,8 @@ const run = (runId: number, dataset: string, lambda: number, finalAlpha: number[
   lambda,
   alphaInit,
   finalAlpha,
-  imported: false
+  imported: false,
+  configKey: `run:${runId}`
 })
 
 describe('finalAlphaHistograms', () => {

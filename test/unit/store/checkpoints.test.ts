@@ -120,8 +120,8 @@ describe('ids are never reused (AUTOINCREMENT)', () => {
         const sql = s.sql.db.prepare("SELECT sql FROM sqlite_schema WHERE name IN ('runs', 'sweeps') ORDER BY name").all() as { sql: string }[]
         for (const r of sql) expect(r.sql).toMatch(/id INTEGER PRIMARY KEY AUTOINCREMENT/)
         const idx = s.sql.db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' ORDER BY name").all()
-        // The rebuild keeps migration 1's indexes; migration 6 adds the run list's sort indexes.
-        expect(idx).toEqual(['runs_by_accuracy', 'runs_by_dataset', 'runs_by_finished', 'runs_by_lambda', 'runs_by_status', 'runs_by_sweep'].map((name) => ({ name })))
+        // The rebuild keeps migration 1's indexes; migration 6 adds the run list's sort indexes, 7 the statistics' covering index.
+        expect(idx).toEqual(['runs_by_accuracy', 'runs_by_dataset', 'runs_by_finished', 'runs_by_lambda', 'runs_by_status', 'runs_by_sweep', 'runs_final_alphas'].map((name) => ({ name })))
         s.deleteSweep(3)
         const ds = s.listDatasets()[0].id
         const next = s.createSweep({ name: 'n', spec: {} }, [newRun(ds, 0)])
