@@ -2,7 +2,7 @@
 // npm's install step for the project: makes the native training kernel
 // (native/, a Node-API addon) available.
 //   1. A prebuild in native/prebuilds/<platform>-<arch>/ (shipped in the
-//      package, made by `npm run prebuild`) that loads here is used as is:
+//      package, made by `npm run prebuilds`) that loads here is used as is:
 //      no compiler needed. npm_config_build_from_source=true compiles anyway.
 //   2. Otherwise node-gyp compiles native/build/Release/alpha_native.node.
 //   3. If that fails too (no compiler), the install still succeeds and the
@@ -28,7 +28,7 @@ function nodeGyp() {
 
 /** The prebuild node-gyp-build picks for this machine, if one loads here (checked in a child process); else why not. */
 function fittingPrebuild() {
-  if (!existsSync(join(nativeDir, 'prebuilds'))) return { why: 'no native/prebuilds folder (prebuilds ship in the published package; `npm run prebuild` makes them)' }
+  if (!existsSync(join(nativeDir, 'prebuilds'))) return { why: 'no native/prebuilds folder (prebuilds ship in the published package; `npm run prebuilds` makes them)' }
   const probe = `const p = require('node-gyp-build').path(${JSON.stringify(nativeDir)}); const isas = require(p).isas(); console.log(JSON.stringify({ path: p, isas }))`
   const r = spawnSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8', env: { ...process.env, PREBUILDS_ONLY: '1' } })
   if (r.status !== 0) return { why: `no prebuild for ${tuple} loads here: ${(r.stderr.trim().split('\n').find((l) => /Error/.test(l)) ?? r.stderr.trim()).slice(0, 300)}` }

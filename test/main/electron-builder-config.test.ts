@@ -1,7 +1,9 @@
 import Ajv from 'ajv'
 import { readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { minimatch } from 'minimatch'
+import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { nativeAddonPath } from '../../src/main/engine/native-engine'
 import { ELECTRON_SQLITE_DIR, SQLITE_ADDON } from '../../src/main/store/sqlite-binding'
 
 // electron-builder.json against electron-builder's own JSON schema, plus what issue 8 asks of it.
@@ -46,7 +48,14 @@ describe('electron-builder.json', () => {
     expect(config.files).toContain('resources/**')
     expect(config.files).toContain('out/**')
     expect(config.files).toContain(join(ELECTRON_SQLITE_DIR, SQLITE_ADDON))
+    // The training kernel, whether the install compiled it (native/build/Release) or took the prebuild for this platform.
     expect(config.files).toContain('native/build/Release/alpha_native.node')
+    expect(config.files).toContain('native/prebuilds/**/*.node')
+    const kernel = nativeAddonPath()
+    expect(kernel, 'the native kernel is built or prebuilt').not.toBeNull()
+    const shipped = (file: string): boolean => config.files.some((p) => !p.startsWith('!') && minimatch(file, p))
+    expect(shipped(relative(root, kernel!))).toBe(true)
+    expect(shipped('native/prebuilds/linux-arm64/alpha_native.glibc.node')).toBe(true)
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node', '**/*.wasm']))
     // Not the Electron package (its dist/ is the runtime electron-builder adds itself) nor the CLI's TypeScript loader.
     expect(config.files).toContain('!node_modules/{electron,tsx,esbuild,@esbuild,@types,undici-types}/**')

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { nativeAddonPath } from '../../src/main/engine/native-engine'
 
 // Which native modules the main process and the worker threads load, and which
 // of them need one build per ABI. A Node-API addon exports napi_register_module_v1
@@ -45,17 +46,24 @@ function nodeFiles(dir: string, out: string[] = []): string[] {
   return out
 }
 
+/** The training kernel this install loads: a local compile or the prebuild for this platform. */
+function kernel(): string {
+  const path = nativeAddonPath()
+  if (!path) throw new Error('the native kernel is not built: npm install builds it (or uses a prebuild)')
+  return path
+}
+
 describe('native modules and ABIs', () => {
   it('classifies real addons: the Node build of better-sqlite3 is V8-ABI bound, the training kernel is Node-API', () => {
     expect(kind(join(nodeModules, 'better-sqlite3/build/Release/better_sqlite3.node'))).toBe(`v8-abi-${process.versions.modules}`)
-    expect(kind(join(root, 'native/build/Release/alpha_native.node'))).toBe('node-api')
+    expect(kind(kernel())).toBe('node-api')
   })
 
   it('nothing the main process or the workers load needs a per-ABI build except better-sqlite3', () => {
     const found = runtimePackages().flatMap((name) =>
       nodeFiles(join(nodeModules, name)).map((f) => ({ file: relative(nodeModules, f), pkg: name, kind: kind(f) }))
     )
-    found.push({ file: 'native/build/Release/alpha_native.node', pkg: 'alpha-workbench', kind: kind(join(root, 'native/build/Release/alpha_native.node')) })
+    found.push({ file: relative(root, kernel()), pkg: 'alpha-workbench', kind: kind(kernel()) })
     // A package is bound to one ABI when none of its addons is Node-API. (msgpackr-extract ships
     // abi115 builds beside Node-API ones; node-gyp-build falls back to the latter under Electron.
     // better-sqlite3's test_extension.node is an SQLite extension it never loads at run time.)

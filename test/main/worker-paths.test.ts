@@ -1,11 +1,12 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_ALPHA_GRID, PAPER_TRAIN_DEFAULTS, type TrainConfig } from '../../src/shared/config'
 import type { FromWorker, TrainWorkerData } from '../../src/main/engine/worker-protocol'
+import { nativeAddonPath } from '../../src/main/engine/native-engine'
 import { startWorker } from '../../src/main/engine/worker-entry'
 import { ensureBuilt } from './built'
 
@@ -19,7 +20,6 @@ const root = resolve(__dirname, '../..')
 const tmp = mkdtempSync(join(tmpdir(), 'awb-asar-'))
 const asar = join(tmp, 'resources', 'app.asar')
 const unpacked = join(tmp, 'resources', 'app.asar.unpacked')
-const ADDON = join('native', 'build', 'Release', 'alpha_native.node')
 let worker: Worker | null = null
 
 beforeAll(async () => {
@@ -28,11 +28,16 @@ beforeAll(async () => {
   cpSync(join(root, 'package.json'), join(asar, 'package.json'))
   cpSync(join(root, 'resources'), join(asar, 'resources'), { recursive: true })
   symlinkSync(join(root, 'node_modules'), join(asar, 'node_modules'), 'dir')
-  // The archive lists the unpacked addon (here a placeholder); its bytes are in app.asar.unpacked.
-  mkdirSync(join(asar, 'native', 'build', 'Release'), { recursive: true })
-  writeFileSync(join(asar, ADDON), '')
-  mkdirSync(join(unpacked, 'native', 'build', 'Release'), { recursive: true })
-  cpSync(join(root, ADDON), join(unpacked, ADDON))
+  // The kernel this install uses, a local compile (native/build/Release) or a prebuild
+  // (native/prebuilds/<platform>-<arch>), at the same place in the package: the archive
+  // lists it (here a placeholder), its bytes are in app.asar.unpacked.
+  const built = nativeAddonPath()
+  if (!built) throw new Error('the native kernel is not built: npm install builds it (or uses a prebuild)')
+  const addon = relative(root, built)
+  mkdirSync(dirname(join(asar, addon)), { recursive: true })
+  writeFileSync(join(asar, addon), '')
+  mkdirSync(dirname(join(unpacked, addon)), { recursive: true })
+  cpSync(built, join(unpacked, addon))
 }, 300_000)
 
 afterAll(async () => {
