@@ -32,9 +32,53 @@ function lineSeries(l: Line): LineSeriesOption {
 export interface TrajectoryOptions {
   zoom?: boolean
   yName?: string
+  /** x-axis title; default "step". */
+  xName?: string
   /** α charts: y fixed to [0, 1]. */
   unitInterval?: boolean
   legend?: boolean
+}
+
+/** A run chart's x-axis: SGD steps, or fractional epochs (step ÷ steps per epoch), as W&B and TensorBoard offer. */
+export type RunXAxis = 'step' | 'epoch'
+
+export interface RunAxisChoice {
+  x: RunXAxis
+  /** Steps in one epoch; null when unknown (imported runs): the step axis is used. */
+  stepsPerEpoch: number | null
+}
+
+export const BY_STEP: RunAxisChoice = { x: 'step', stepsPerEpoch: null }
+
+/** Steps per epoch of a trained run: its planned steps over its epochs (the queue plans whole epochs); null without a config. */
+export function stepsPerEpochOf(run: { stepsPlanned: number | null; config: { epochs: number } | null }): number | null {
+  return run.stepsPlanned && run.config?.epochs ? run.stepsPlanned / run.config.epochs : null
+}
+
+/** x values and axis title for a run's records. */
+export function runX(steps: readonly number[], axis: RunAxisChoice): { x: number[]; name: string } {
+  if (axis.x === 'epoch' && axis.stepsPerEpoch) {
+    const per = axis.stepsPerEpoch
+    return { x: steps.map((s) => s / per), name: 'epoch' }
+  }
+  return { x: [...steps], name: 'step' }
+}
+
+/**
+ * Exponential moving average as TensorBoard smooths scalars: weight w in
+ * [0, 1), debiased by 1 − w^n so the start is not pulled toward 0; a missing
+ * (null) value stays a gap and does not move the average.
+ */
+export function emaSmooth(values: readonly (number | null)[], weight: number): (number | null)[] {
+  const w = Math.min(Math.max(weight, 0), 0.999)
+  let last = 0
+  let n = 0
+  return values.map((v) => {
+    if (v === null || !Number.isFinite(v)) return null
+    last = last * w + (1 - w) * v
+    n++
+    return last / (1 - w ** n)
+  })
 }
 
 export function linesOption(lines: readonly Line[], opts: TrajectoryOptions = {}): EChartsOption {
@@ -44,7 +88,8 @@ export function linesOption(lines: readonly Line[], opts: TrajectoryOptions = {}
     legend: opts.legend === false ? { show: false } : base.legend,
     grid: { left: 52, right: 18, top: opts.legend === false ? 14 : 34, bottom: opts.zoom ? 58 : 36 },
     tooltip: axisTooltip(),
-    xAxis: valueAxis('step', { min: 'dataMin', max: 'dataMax' }),
+    // Epochs start at 0 (a round tick) whatever step was recorded first.
+    xAxis: valueAxis(opts.xName ?? 'step', { min: opts.xName === 'epoch' ? 0 : 'dataMin', max: 'dataMax' }),
     yAxis: yValueAxis(opts.yName ?? 'α', opts.unitInterval ? { min: 0, max: 1 } : { scale: true }),
     dataZoom: opts.zoom ? xZoom() : [],
     series: lines.map(lineSeries)
@@ -56,13 +101,25 @@ export function alphaLines(series: AlphaSeries | { steps: readonly number[]; alp
   return series.alphas.map((values, i) => ({ id: `a${i}`, name: alphaName(i), x: series.steps, y: values, color: alphaColor(i) }))
 }
 
-export function alphaTrajectoryOption(series: AlphaSeries, zoom = true): EChartsOption {
-  return linesOption(alphaLines(series), { zoom, unitInterval: true })
+export function alphaTrajectoryOption(series: AlphaSeries, axis: RunAxisChoice = BY_STEP): EChartsOption {
+  const { x, name } = runX(series.steps, axis)
+  return linesOption(alphaLines({ steps: x, alphas: series.alphas }), { zoom: true, unitInterval: true, xName: name })
 }
 
-export function batchLossOption(series: AlphaSeries): EChartsOption | null {
+const LOSS_COLOR = '#495057'
+
+/**
+ * Batch loss, smoothed as TensorBoard does (EMA, `smoothing` 0–0.99) with the
+ * raw curve faint behind it; smoothing 0 draws the raw curve alone.
+ */
+export function batchLossOption(series: AlphaSeries, smoothing = 0, axis: RunAxisChoice = BY_STEP): EChartsOption | null {
   if (!series.losses.some((l) => l !== null)) return null
-  return linesOption([{ id: 'loss', name: 'batch loss (CE + λ‖α‖)', x: series.steps, y: series.losses, color: '#495057' }], { zoom: true, yName: 'loss' })
+  const { x, name } = runX(series.steps, axis)
+  const raw: Line = { id: 'loss', name: 'batch loss (CE + λ‖α‖)', x, y: series.losses, color: LOSS_COLOR }
+  if (smoothing <= 0) return linesOption([raw], { zoom: true, yName: 'loss', xName: name })
+  const option = linesOption([{ ...raw, id: 'loss-smoothed', name: `smoothed (EMA ${fmtNum(smoothing, 2)})`, y: emaSmooth(series.losses, smoothing) }], { zoom: true, yName: 'loss', xName: name })
+  const faint: LineSeriesOption = { ...lineSeries({ ...raw, id: 'loss-raw', name: 'raw' }), lineStyle: { width: 1, color: LOSS_COLOR, opacity: 0.22 }, emphasis: { disabled: true }, z: 1 }
+  return { ...option, series: [faint, ...(option.series as LineSeriesOption[]).map((s) => ({ ...s, z: 2 }))] }
 }
 
 /** Per-epoch train/test loss (left axis) and test accuracy (right axis); epochs as categories, so one epoch still reads well. */
@@ -79,9 +136,10 @@ export function epochMetricsOption(metrics: readonly EpochMetrics[]): EChartsOpt
   })
   return {
     ...baseOption(),
-    grid: { left: 52, right: 52, top: 34, bottom: 36 },
+    grid: { left: 52, right: 52, top: 34, bottom: 58 },
     tooltip: axisTooltip(),
     xAxis: categoryAxis('epoch', metrics.map((m) => String(m.epoch + 1))),
+    dataZoom: xZoom(),
     yAxis: [yValueAxis('loss', { scale: true }), yValueAxis('test accuracy', { min: 0, max: 1, position: 'right', nameGap: 36, splitLine: { show: false } })],
     series: [
       s('train loss', '#1c7ed6', metrics.map((m) => m.trainLoss)),
