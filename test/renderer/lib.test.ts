@@ -127,14 +127,14 @@ describe('chart options', () => {
     expect(poolHistograms(hists, { dataset: 'a', alphaIndex: 0 }).map((p) => p.counts)).toEqual([[1, 2], [0, 1]])
   })
 
-  it('places final α in even λ columns, jittered within ±0.3', () => {
+  it('places final α at its λ on a linear axis, jittered within a sixth of the smallest λ step', () => {
     const option = finalAlphaScatterOption(
       [0, 0.005, 0.05].flatMap((lambda, i) => [0, 1, 2].map((alphaIndex) => ({ dataset: 'a', lambda, runId: i + 1, alphaIndex, finalAlpha: 0.5 }))),
       0.05
     )
     const data = (option?.series as { data: number[][] }[])[0].data
     expect(countPoints(option)).toBe(9)
-    for (const [x, , , , lambda] of data) expect(Math.abs(x - [0, 0.005, 0.05].indexOf(lambda))).toBeLessThanOrEqual(0.3)
+    for (const [x, , , , lambda] of data) expect(Math.abs(x - lambda)).toBeLessThanOrEqual(0.005 / 6)
   })
 })
 

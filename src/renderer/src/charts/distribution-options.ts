@@ -2,7 +2,8 @@ import type { BarSeriesOption, EChartsOption, ScatterSeriesOption } from 'echart
 import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint } from '@shared/results'
 import { seriesColor } from '../lib/colors'
 import { alphaName, fmtLambda, fmtNum } from '../lib/format'
-import { baseOption, esc, itemTooltip, valueAxis, yValueAxis } from './base'
+import { baseOption, esc, itemTooltip, valueAxis, xZoom, yValueAxis } from './base'
+import { inWindow, lambdaScale, lambdaZoom, type LambdaWindow } from './lambda-axis'
 import { smallMultiples } from './layout'
 import { lambdaKey } from '@shared/lambda'
 
@@ -87,10 +88,12 @@ export function histogramGridOption(hists: readonly AlphaHistogram[], sel: Histo
   const lastRowStart = Math.floor((pooled.length - 1) / cols) * cols
   const base = baseOption()
   return {
-    height: layout.height,
+    // Room for the slider (one zoom for every panel's bins) under the last row.
+    height: layout.height + 26,
     option: {
       ...base,
       legend: { ...(base.legend as object), show: true, data: [collapsedName, otherName] },
+      dataZoom: xZoom(axes),
       title: layout.panels.map((p) => p.title),
       grid: layout.panels.map((p) => p.grid),
       tooltip: itemTooltip({
@@ -135,21 +138,31 @@ function jitter(runId: number, alphaIndex: number): number {
   return h - Math.floor(h) - 0.5
 }
 
+/** Smallest distance between neighbouring λ values (1 when there is only one). */
+function smallestGap(sorted: readonly number[]): number {
+  let gap = Infinity
+  for (let i = 1; i < sorted.length; i++) gap = Math.min(gap, sorted[i] - sorted[i - 1])
+  return Number.isFinite(gap) && gap > 0 ? gap : 1
+}
+
 /**
- * Figure 4a: every final α at its run's λ, one colour per dataset, as a strip
- * plot: λ values sit at even positions (labelled with the λ) and points are
- * jittered within their column. Points carry [x, α, runId, αIndex, λ].
+ * Figure 4a: every final α at its run's λ on a linear λ axis (as Figure 1),
+ * one colour per dataset. Points are jittered around their λ within a third
+ * of the smallest λ step, datasets side by side. Zoom on λ follows `window`
+ * (shared with Figures 1 and 2); shift + wheel zooms α. Points carry
+ * [x, α, runId, αIndex, λ].
  */
-export function finalAlphaScatterOption(points: readonly AlphaPoint[], threshold: number): EChartsOption | null {
+export function finalAlphaScatterOption(points: readonly AlphaPoint[], threshold: number, window: LambdaWindow | null = null): EChartsOption | null {
   if (points.length === 0) return null
   const datasets = [...new Set(points.map((p) => p.dataset))]
   const lambdas = [...new Set(points.map((p) => p.lambda))].sort((a, b) => a - b)
-  const column = new Map(lambdas.map((l, i) => [l, i]))
-  const spread = Math.min(0.6, 0.8 / Math.max(1, datasets.length))
+  const width = smallestGap(lambdas) / 3
+  const pad = jitterPad(lambdas)
+  const spread = width / Math.max(1, datasets.length)
   return {
     ...baseOption(),
     legend: { ...(baseOption().legend as object), data: datasets },
-    grid: { left: 52, right: 24, top: 36, bottom: 44 },
+    grid: { left: 52, right: 24, top: 36, bottom: 70 },
     tooltip: itemTooltip({
       formatter: (params) => {
         const item = Array.isArray(params) ? params[0] : params
@@ -158,17 +171,15 @@ export function finalAlphaScatterOption(points: readonly AlphaPoint[], threshold
       }
     }),
     xAxis: valueAxis('λ', {
-      min: -0.5,
-      max: lambdas.length - 0.5,
-      splitLine: { show: false },
-      axisTick: { customValues: lambdas.map((_, i) => i) },
-      axisLabel: { color: '#556', fontSize: 10, hideOverlap: true, customValues: lambdas.map((_, i) => i), formatter: (v: number) => (lambdas[Math.round(v)] !== undefined ? fmtLambda(lambdas[Math.round(v)]) : '') }
+      min: lambdas[0] - pad,
+      max: lambdas[lambdas.length - 1] + pad,
+      axisLabel: { color: '#556', fontSize: 10, hideOverlap: true, showMinLabel: false, showMaxLabel: false }
     }),
     yAxis: yValueAxis('final α', { min: 0, max: 1 }),
-    dataZoom: [{ type: 'inside', yAxisIndex: 0, filterMode: 'none' }],
+    dataZoom: [...lambdaZoom(lambdaScale(lambdas, false), window, 0, pad), { type: 'inside', yAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'shift', moveOnMouseMove: false }],
     series: datasets.map((d, i) => {
-      // Several datasets share a column side by side.
-      const offset = datasets.length > 1 ? (i / (datasets.length - 1) - 0.5) * 0.8 * (1 - spread) : 0
+      // Several datasets share a λ side by side.
+      const offset = datasets.length > 1 ? (i / (datasets.length - 1) - 0.5) * (width - spread) : 0
       return {
         type: 'scatter',
         name: d,
@@ -178,24 +189,60 @@ export function finalAlphaScatterOption(points: readonly AlphaPoint[], threshold
         large: points.length > 5000,
         data: points
           .filter((p) => p.dataset === d)
-          .map((p) => [(column.get(p.lambda) ?? 0) + offset + jitter(p.runId, p.alphaIndex) * spread, p.finalAlpha, p.runId, p.alphaIndex, p.lambda]),
+          .map((p) => [p.lambda + offset + jitter(p.runId, p.alphaIndex) * spread, p.finalAlpha, p.runId, p.alphaIndex, p.lambda]),
         markLine: i === 0 ? thresholdLine(threshold) : undefined
       }
     })
   }
 }
 
-/** Figure 4b: initial vs final α, colour = λ, marker = dataset. Points carry [initial, final, λ, runId, αIndex]. */
-export function initFinalScatterOption(pairs: readonly AlphaInitFinalPair[], threshold: number): EChartsOption | null {
+/** How far Figure 4a's jittered points reach past their λ: its axis and zoom window are widened by this. */
+export function jitterPad(lambdas: readonly number[]): number {
+  return smallestGap([...new Set(lambdas)].sort((a, b) => a - b)) / 6 + 1e-12
+}
+
+/** What Figure 4b shows: the λ window of Figures 1, 2 and 4a, and its own zoom on initial (x) and final (y) α. */
+export interface InitFinalView {
+  lambda: LambdaWindow | null
+  initial: [number, number] | null
+  final: [number, number] | null
+}
+
+export const INIT_FINAL_FULL: InitFinalView = { lambda: null, initial: null, final: null }
+
+const within = (v: number, range: [number, number] | null): boolean => range === null || (v >= range[0] - 1e-12 && v <= range[1] + 1e-12)
+
+/** λ range of the points Figure 4b shows inside its zoom: its colour scale spans exactly this (null when none is visible). */
+export function visibleLambdaRange(pairs: readonly AlphaInitFinalPair[], view: InitFinalView): [number, number] | null {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const p of pairs) {
+    if (!inWindow(p.lambda, view.lambda) || !within(p.initial, view.initial) || !within(p.final, view.final)) continue
+    lo = Math.min(lo, p.lambda)
+    hi = Math.max(hi, p.lambda)
+  }
+  return lo <= hi ? [lo, hi] : null
+}
+
+function zoomRange(range: [number, number] | null): { startValue: number; endValue: number } | { start: number; end: number } {
+  return range ? { startValue: range[0], endValue: range[1] } : { start: 0, end: 100 }
+}
+
+/**
+ * Figure 4b: initial vs final α, colour = λ, marker = dataset. Only runs in
+ * the λ window are drawn, and the colour scale spans the λ of the points
+ * visible after zoom, so one outlying λ does not wash out the others.
+ * Points carry [initial, final, λ, runId, αIndex].
+ */
+export function initFinalScatterOption(allPairs: readonly AlphaInitFinalPair[], threshold: number, view: InitFinalView = INIT_FINAL_FULL): EChartsOption | null {
+  const pairs = allPairs.filter((p) => inWindow(p.lambda, view.lambda))
   if (pairs.length === 0) return null
   const datasets = [...new Set(pairs.map((p) => p.dataset))]
-  const lambdas = pairs.map((p) => p.lambda)
-  const lo = Math.min(...lambdas)
-  const hi = Math.max(...lambdas)
+  const [lo, hi] = visibleLambdaRange(pairs, view) ?? visibleLambdaRange(pairs, { ...view, initial: null, final: null }) ?? [0, 0]
   return {
     ...baseOption(),
     legend: { ...(baseOption().legend as object), data: datasets, itemStyle: { color: '#495057' } },
-    grid: { left: 52, right: 86, top: 36, bottom: 44 },
+    grid: { left: 52, right: 86, top: 36, bottom: 70 },
     tooltip: itemTooltip({
       formatter: (params) => {
         const item = Array.isArray(params) ? params[0] : params
@@ -220,6 +267,7 @@ export function initFinalScatterOption(pairs: readonly AlphaInitFinalPair[], thr
     },
     xAxis: valueAxis('initial α', { min: 0, max: 1 }),
     yAxis: yValueAxis('final α', { min: 0, max: 1 }),
+    dataZoom: [...xZoom(0, zoomRange(view.initial)), { type: 'inside', yAxisIndex: 0, filterMode: 'none', zoomOnMouseWheel: 'shift', moveOnMouseMove: false, ...zoomRange(view.final) }],
     series: [
       ...datasets.map(
         (d, i): ScatterSeriesOption => ({
