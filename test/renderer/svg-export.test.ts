@@ -2,9 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { EChartsOption } from 'echarts'
 import { collapseOption, perAlphaOption } from '../../src/renderer/src/charts/collapse-options'
 import { finalAlphaScatterOption, histogramGridOption, initFinalScatterOption } from '../../src/renderer/src/charts/distribution-options'
+import { meanTrajectoryOption } from '../../src/renderer/src/charts/mean-trajectory-options'
 import { renderSvg } from '../../src/renderer/src/charts/svg'
 import { alphaTrajectoryOption, batchLossOption, compareOption, epochMetricsOption } from '../../src/renderer/src/charts/trajectory-options'
-import type { AlphaHistogram, AlphaSeries, CollapseRow } from '../../src/shared/results'
+import type { AlphaHistogram, AlphaSeries, CollapseRow, MeanTrajectory } from '../../src/shared/results'
 
 /**
  * Defect 1 of issue 10: every exported SVG must open in other programs, so
@@ -50,7 +51,8 @@ const rows: CollapseRow[] = datasets.flatMap((dataset) =>
     pct: (300 * i) / 33,
     ci_low: Math.max(0, (300 * i) / 33 - 8),
     ci_high: Math.min(100, (300 * i) / 33 + 8),
-    per_alpha: [0, 1, 2].map((index) => ({ index, n: 11, collapsed: i, pct: (100 * i) / 11, ci_low: 0, ci_high: 40 }))
+    per_alpha: [0, 1, 2].map((index) => ({ index, n: 11, collapsed: i, pct: (100 * i) / 11, ci_low: 0, ci_high: 40 })),
+    repeats: 0
   }))
 )
 const hists: AlphaHistogram[] = datasets.flatMap((dataset) =>
@@ -59,15 +61,27 @@ const hists: AlphaHistogram[] = datasets.flatMap((dataset) =>
 const points = datasets.flatMap((dataset) => lambdas.map((lambda, i) => ({ dataset, lambda, runId: i + 1, alphaIndex: 0, finalAlpha: 0.1 * i })))
 const pairs = points.map((p) => ({ ...p, initial: 0.5, final: p.finalAlpha }))
 const series: AlphaSeries = { runId: 7, steps: [1, 2, 3], epochs: [0, 0, 1], alphas: [[0.5, 0.4, 0.3], [0.2, 0.1, 0], [1, 0.9, 0.8]], losses: [2.3, 2.1, null] }
+const trajectories: MeanTrajectory[] = datasets.flatMap((dataset) =>
+  lambdas.map((lambda, i) => ({ dataset, lambda, runs: 3, steps: [0, 10, 20], mean: [0, 1, 2].map(() => [0.5, 0.4 - 0.1 * i, 0.3]), sd: [0, 1, 2].map(() => [0.1, 0.05, 0.2]) }))
+)
+const byEpoch = { x: 'epoch' as const, stepsPerEpoch: 2 }
 
 const charts: [string, EChartsOption | null | undefined][] = [
   ['Figure 1 (collapse vs λ)', collapseOption(rows, 0.05)],
   ['Figure 2 (per α)', perAlphaOption(rows)?.option],
   ['Figure 3 (histograms)', histogramGridOption(hists, { dataset: null, alphaIndex: null })?.option],
   ['Figure 4a (final α scatter)', finalAlphaScatterOption(points, 0.05)],
+  ['Figure 1, log λ and zoomed', collapseOption(rows, 0.05, { log: true, window: { lo: 0, hi: 0.005 } })],
+  ['Figure 2, log λ', perAlphaOption(rows, { log: true, window: null })?.option],
+  ['Figure 4a, zoomed', finalAlphaScatterOption(points, 0.05, { lo: 0, hi: 0.005 })],
   ['Figure 4b (initial vs final)', initFinalScatterOption(pairs, 0.05)],
+  ['Figure 4b, λ window and zoom', initFinalScatterOption(pairs, 0.05, { lambda: { lo: 0, hi: 0.005 }, initial: [0.2, 0.8], final: null })],
+  ['mean α trajectories, every α', meanTrajectoryOption(trajectories, { dataset: NASTY, alphaIndex: null, band: 'sd' })?.option],
+  ['mean α trajectories, one α, CI', meanTrajectoryOption(trajectories, { dataset: NASTY, alphaIndex: 1, band: 'ci95' })?.option],
   ['run α trajectory', alphaTrajectoryOption(series)],
+  ['run α trajectory by epoch', alphaTrajectoryOption(series, byEpoch)],
   ['run batch loss', batchLossOption(series)],
+  ['run batch loss, smoothed, by epoch', batchLossOption(series, 0.6, byEpoch)],
   ['run epoch metrics', epochMetricsOption([{ epoch: 0, trainLoss: 1, testLoss: 1.1, testAccuracy: 0.7 }, { epoch: 1, trainLoss: 0.8, testLoss: 0.9, testAccuracy: 0.75 }])],
   ['Compare', compareOption([{ runId: 7, label: `#7 ${NASTY}`, series }], () => true)]
 ]
