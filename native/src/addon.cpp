@@ -11,6 +11,8 @@
 //   create(isa, convSpec Int32Array[k,s,out,alphaIndex]×n, nAlpha, penalty 0|1, lambda, lr, momentum) → handle
 //   setParams(h, kernels[], biases[], denseKernel, denseBias, alpha)
 //   getParams(h) → { convKernels, convBiases, denseKernel, denseBias, alpha }
+//   getMomentum(h) → the SGD momentum buffers, same shape, or null before the first step
+//   setMomentum(h, kernels[], biases[], denseKernel, denseBias, alpha): after setParams, to resume
 //   setTrainData(h, pixels Uint8Array, labels Uint8Array, count)
 //   trainSteps(h, order Int32Array, batchSize, firstBatch, steps, alphaOut Float32Array, lossOut Float32Array)
 //   probe(h, pixels, labels, count) → { loss, ce, logProbs, grads: { …same as getParams } }
@@ -305,9 +307,8 @@ Napi::Value Create(const Napi::CallbackInfo& info) {
   return Napi::External<Handle>::New(env, h, [](Napi::Env, Handle* p) { delete p; });
 }
 
-Napi::Value SetParams(const Napi::CallbackInfo& info) {
-  wantArgs(info, 6);
-  Handle& h = handleOf(info[0]);
+/** (kernels[], biases[], denseKernel, denseBias, alpha) in the canonical layout, checked against the handle's shapes. */
+CanonParams paramsArg(const Napi::CallbackInfo& info, const Handle& h) {
   const uint32_t nl = uint32_t(h.spec.nconv);
   Napi::Array kernels = arrayOf(info[1], "convKernels", nl), biases = arrayOf(info[2], "convBiases", nl);
   CanonParams p{};
@@ -318,8 +319,33 @@ Napi::Value SetParams(const Napi::CallbackInfo& info) {
   p.denseKernel = typed<float>(info[3], "denseKernel", int64_t(h.shapes.flat) * NUM_CLASSES).Data();
   p.denseBias = typed<float>(info[4], "denseBias", NUM_CLASSES).Data();
   p.alpha = typed<float>(info[5], "alpha", h.spec.nAlpha).Data();
+  return p;
+}
+
+Napi::Value SetParams(const Napi::CallbackInfo& info) {
+  wantArgs(info, 6);
+  Handle& h = handleOf(info[0]);
+  const CanonParams p = paramsArg(info, h);
   Timed t(cParams, 1);
   h.vt->setParams(h.core, &p);
+  return info.Env().Undefined();
+}
+
+Napi::Value GetMomentum(const Napi::CallbackInfo& info) {
+  wantArgs(info, 1);
+  Handle& h = handleOf(info[0]);
+  CanonParams p{};
+  Napi::Object obj = newParams(info.Env(), h, &p);
+  Timed t(cParams, 1);
+  return h.vt->getMomentum(h.core, &p) ? Napi::Value(obj) : info.Env().Null();
+}
+
+Napi::Value SetMomentum(const Napi::CallbackInfo& info) {
+  wantArgs(info, 6);
+  Handle& h = handleOf(info[0]);
+  const CanonParams p = paramsArg(info, h);
+  Timed t(cParams, 1);
+  h.vt->setMomentum(h.core, &p);
   return info.Env().Undefined();
 }
 
@@ -477,6 +503,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("create", Napi::Function::New(env, Create, "create"));
   exports.Set("setParams", Napi::Function::New(env, SetParams, "setParams"));
   exports.Set("getParams", Napi::Function::New(env, GetParams, "getParams"));
+  exports.Set("getMomentum", Napi::Function::New(env, GetMomentum, "getMomentum"));
+  exports.Set("setMomentum", Napi::Function::New(env, SetMomentum, "setMomentum"));
   exports.Set("setTrainData", Napi::Function::New(env, SetTrainData, "setTrainData"));
   exports.Set("trainSteps", Napi::Function::New(env, TrainSteps, "trainSteps"));
   exports.Set("probe", Napi::Function::New(env, Probe, "probe"));

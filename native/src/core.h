@@ -60,6 +60,13 @@ struct CoreVTable {
   void (*evaluate)(void* core, const Images* data, double* ceSum, int64_t* correct);
   /** Runs a register-only FMA loop for about `seconds`: the FLOPs it did and the time it took (one core's peak). */
   void (*fmaPeak)(double seconds, double* flops, double* took);
+  /**
+   * SGD's momentum buffers, in the canonical layout: false (nothing written) before the
+   * first step, when PyTorch has no buffers yet. Only meaningful with momentum > 0.
+   */
+  bool (*getMomentum)(const void* core, const CanonParams* out);
+  /** Restores the buffers getMomentum gave (after setParams, which clears them): the next step continues them. */
+  void (*setMomentum)(void* core, const CanonParams* in);
 };
 
 extern "C" {

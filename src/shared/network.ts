@@ -108,3 +108,28 @@ export interface Params {
   denseBias: Float32Array
   alpha: Float32Array
 }
+
+/** The parameter arrays in their canonical order: conv kernels, conv biases, dense kernel, dense bias, α. */
+export function paramArrays(p: Params): Float32Array[] {
+  return [...p.convKernels, ...p.convBiases, p.denseKernel, p.denseBias, p.alpha]
+}
+
+/** Values in the canonical order, cut into float32 arrays shaped like `like`'s. */
+export function paramsLike(values: ArrayLike<number>, like: Params): Params {
+  const total = paramArrays(like).reduce((n, a) => n + a.length, 0)
+  if (values.length !== total) throw new RangeError(`expected ${total} parameter values, got ${values.length}`)
+  let at = 0
+  const cut = (n: number): Float32Array => {
+    const a = new Float32Array(n)
+    for (let i = 0; i < n; i++) a[i] = values[at + i]
+    at += n
+    return a
+  }
+  return {
+    convKernels: like.convKernels.map((k) => cut(k.length)),
+    convBiases: like.convBiases.map((b) => cut(b.length)),
+    denseKernel: cut(like.denseKernel.length),
+    denseBias: cut(like.denseBias.length),
+    alpha: cut(like.alpha.length)
+  }
+}

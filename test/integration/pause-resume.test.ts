@@ -13,7 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const cacheDir = join(dir, 'cache')
 
 // One run of 2 epochs × 96 steps (384 images at batch 4): chunks of 64 steps, so a pause lands mid-run.
-const spec = parseSpec({ preset: 'paper', name: 'pause', datasets: ['mnist'], lambdas: [0.01], runsPerLambda: 1, epochs: 2, subsample: 384, batchSize: 4 })
+const specWith = (momentum: number) =>
+  parseSpec({ preset: 'paper', name: 'pause', datasets: ['mnist'], lambdas: [0.01], runsPerLambda: 1, epochs: 2, subsample: 384, batchSize: 4, momentum })
 
 interface Result {
   status: string
@@ -39,8 +40,9 @@ function result(store: Store, runId: number): Result {
   }
 }
 
-async function train(engine: 'native' | 'tfjs', pauses: number): Promise<{ r: Result; startedAt: number[]; progressSteps: number[] }> {
-  const store = openStore(join(dir, `${engine}-${pauses}.db`))
+async function train(engine: 'native' | 'tfjs', pauses: number, momentum: number): Promise<{ r: Result; startedAt: number[]; progressSteps: number[] }> {
+  const store = openStore(join(dir, `${engine}-${pauses}-${momentum}.db`))
+  const spec = specWith(momentum)
   const runner = new SweepRunner({ store, cacheDir, workers: 1, engine, tfjsBackend: 'wasm' })
   const startedAt: number[] = []
   const progressSteps: number[] = []
@@ -74,11 +76,13 @@ async function train(engine: 'native' | 'tfjs', pauses: number): Promise<{ r: Re
 }
 
 const engines = (['tfjs', 'native'] as const).filter((e) => e !== 'native' || nativeAvailable().ok)
+// Momentum 0.9 too: its buffers are part of the checkpoint, so those runs resume rather than start over.
+const cases = engines.flatMap((engine) => [0, 0.9].map((momentum) => ({ engine, momentum })))
 
-describe.each(engines)('pausing and resuming a sweep on %s', (engine) => {
+describe.each(cases)('pausing and resuming a sweep on $engine, momentum $momentum', ({ engine, momentum }) => {
   it('continues each run from its checkpoint and gives an α history bit-identical to an uninterrupted run', async () => {
-    const clean = await train(engine, 0)
-    const paused = await train(engine, 2)
+    const clean = await train(engine, 0, momentum)
+    const paused = await train(engine, 2, momentum)
     expect(clean.r.status).toBe('done')
     expect(clean.r.steps).toHaveLength(192)
     expect(paused.r.status).toBe('done')

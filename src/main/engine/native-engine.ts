@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unpackedPath } from '../paths'
-import { alphaCount, layerShapes, type NetworkConfig, type Params } from '../../shared/network'
+import { alphaCount, layerShapes, paramArrays, paramsLike, type NetworkConfig, type Params } from '../../shared/network'
 import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } from './types'
 import { IMAGE_PIXELS } from '../../shared/constants'
 
@@ -63,6 +63,15 @@ interface NativeAddon {
     alpha: Float32Array
   ): void
   getParams(h: Handle): Params
+  getMomentum(h: Handle): Params | null
+  setMomentum(
+    h: Handle,
+    kernels: Float32Array[],
+    biases: Float32Array[],
+    denseKernel: Float32Array,
+    denseBias: Float32Array,
+    alpha: Float32Array
+  ): void
   setTrainData(h: Handle, images: Uint8Array, labels: Uint8Array, count: number): void
   trainSteps(
     h: Handle,
@@ -260,6 +269,16 @@ class NativeEngine implements StepEngine {
 
   getParams(): Params {
     return this.addon.getParams(this.h())
+  }
+
+  getMomentum(): Float64Array | null {
+    const m = this.addon.getMomentum(this.h())
+    return m ? Float64Array.from(paramArrays(m).flatMap((a) => Array.from(a))) : null
+  }
+
+  setMomentum(buffers: Float64Array): void {
+    const m = paramsLike(buffers, this.getParams())
+    this.addon.setMomentum(this.h(), m.convKernels, m.convBiases, m.denseKernel, m.denseBias, m.alpha)
   }
 
   setTrainData(data: ImageSet): void {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { IMAGE_PIXELS } from '../../shared/constants'
-import { IMAGE_SIZE, NUM_CLASSES, flatSize, layerShapes, type LayerShape, type Params } from '../../shared/network'
+import { IMAGE_SIZE, NUM_CLASSES, flatSize, layerShapes, paramsLike, type LayerShape, type Params } from '../../shared/network'
 import { penaltyGrad, penaltyValue } from './penalty'
 import type { EngineOptions, EvalResult, ImageSet, ProbeResult, StepEngine } from './types'
 
@@ -113,6 +113,21 @@ export class TfjsEngine implements StepEngine {
       denseBias: read(this.denseBias),
       alpha: Float32Array.from(this.alphaHost)
     }
+  }
+
+  getMomentum(): Float64Array | null {
+    if (!this.momentum || !this.alphaMomentum) return null
+    const weights = this.momentum.map((m) => m.dataSync() as Float32Array)
+    return Float64Array.from([...weights.flatMap((w) => Array.from(w)), ...this.alphaMomentum])
+  }
+
+  setMomentum(buffers: Float64Array): void {
+    const m = paramsLike(buffers, this.getParams())
+    this.momentum?.forEach((v) => v.dispose())
+    const weights = this.weights
+    this.momentum = [...m.convKernels, ...m.convBiases, m.denseKernel, m.denseBias].map((a, i) => tf.variable(tf.tensor(a, weights[i].shape), false))
+    // α's buffer is float64 on the host: take it from the float64 values, not their float32 cut.
+    this.alphaMomentum = buffers.slice(buffers.length - this.alphaHost.length)
   }
 
   setTrainData(data: ImageSet): void {

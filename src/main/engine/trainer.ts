@@ -40,18 +40,14 @@ export interface TrainCheckpoint {
   /** Sum of this epoch's batch losses so far, in the float64 the loop adds them in. */
   lossSum: number
   params: Params
-}
-
-/** Engines whose optimiser carries state between steps (momentum) cannot be checkpointed from parameters alone. */
-export function canCheckpoint(config: Pick<TrainConfig, 'momentum'>): boolean {
-  return config.momentum === 0
+  /** SGD's momentum buffers (StepEngine.getMomentum); absent or null with momentum 0, or before the first step. */
+  momentum?: Float64Array | null
 }
 
 export interface TrainCallbacks {
   /**
    * After every chunk of steps, with the recorded rows (every `recordEvery`-th
-   * step and the last) and, when the config can be checkpointed, the state
-   * after the chunk, to be stored with the rows.
+   * step and the last) and the state after the chunk, to be stored with the rows.
    */
   onChunk?(chunk: TrainedChunk, totalSteps: number, checkpoint?: TrainCheckpoint): void
   /** After every epoch's evaluation, with the state at the start of the next epoch. */
@@ -93,8 +89,8 @@ export function trainRun(
   const totalSteps = perEpoch * config.epochs
   if (resume) checkResume(resume, perEpoch, totalSteps)
   engine.setParams(resume ? resume.params : initial)
+  if (resume?.momentum) engine.setMomentum(resume.momentum)
   engine.setTrainData(train)
-  const checkpoints = canCheckpoint(config)
   const alphaBuf = new Float32Array(CHUNK_STEPS * nAlpha)
   const lossBuf = new Float32Array(CHUNK_STEPS)
   const epochs: TrainedEpoch[] = []
@@ -102,8 +98,14 @@ export function trainRun(
   let cancelled = false
   let lastAlpha = Array.from(resume ? resume.params.alpha : initial.alpha)
   const started = performance.now()
-  const snapshot = (epoch: number, batch: number, lossSum: number): TrainCheckpoint | undefined =>
-    checkpoints ? { step, epoch, batch, lossSum, params: engine.getParams() } : undefined
+  const snapshot = (epoch: number, batch: number, lossSum: number): TrainCheckpoint => ({
+    step,
+    epoch,
+    batch,
+    lossSum,
+    params: engine.getParams(),
+    momentum: config.momentum > 0 ? engine.getMomentum() : null
+  })
 
   for (let epoch = resume?.epoch ?? 0; epoch < config.epochs && !cancelled; epoch++) {
     const order = epochOrder(train.count, config.seeds.order, epoch)

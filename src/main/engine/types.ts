@@ -39,8 +39,17 @@ export interface StepEngine {
   readonly kind: EngineKind
   /** The concrete backend: TF.js backend name ('tensorflow', 'wasm', 'cpu') or native ISA ('avx512', 'avx2', 'generic'). */
   readonly backend: string
+  /** Sets the parameters and clears the optimiser's state (the next step is a first step). */
   setParams(params: Params): void
   getParams(): Params
+  /**
+   * SGD's momentum buffers in the canonical parameter order (paramArrays), as
+   * float64, which holds every engine's buffers exactly; null before the first
+   * step, when PyTorch has none yet. Only meaningful with momentum > 0.
+   */
+  getMomentum(): Float64Array | null
+  /** Restores what getMomentum gave, after setParams: the next step continues the buffers. */
+  setMomentum(buffers: Float64Array): void
   setTrainData(data: ImageSet): void
   /**
    * Runs `steps` SGD steps (each followed by clamping α to [0, 1]). Step k uses

@@ -11,6 +11,11 @@ export function float32Blob(values: ArrayLike<number>): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
 }
 
+export function float64Blob(values: ArrayLike<number>): Buffer {
+  const a = Float64Array.from(values)
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
+}
+
 export function int32Blob(values: ArrayLike<number>): Buffer {
   const a = Int32Array.from(values)
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength)
@@ -33,6 +38,10 @@ function offset(buf: Uint8Array, size: number): number {
 
 export function readFloat32(buf: Uint8Array): Float32Array {
   return new Float32Array(aligned(buf, 4), offset(buf, 4), buf.byteLength / 4)
+}
+
+export function readFloat64(buf: Uint8Array): Float64Array {
+  return new Float64Array(aligned(buf, 8), offset(buf, 8), buf.byteLength / 8)
 }
 
 export function readInt32(buf: Uint8Array): Int32Array {

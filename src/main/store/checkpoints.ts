@@ -1,7 +1,7 @@
 /** Run checkpoints: where a running run stands, stored with each chunk of its history (see schema.ts, V2). */
-import type { Params } from '../../shared/network'
+import { paramArrays, type Params } from '../../shared/network'
 import type { TrainCheckpoint } from '../engine/trainer'
-import { float32Blob, readFloat32 } from './blob'
+import { float32Blob, float64Blob, readFloat32, readFloat64 } from './blob'
 import { StoreError } from './errors'
 import type { Sql } from './sql'
 
@@ -12,15 +12,11 @@ interface CheckpointRow {
   loss_sum: number
   layout_json: string
   params: Uint8Array
-}
-
-/** The parameter arrays in their canonical order. */
-function arrays(p: Params): Float32Array[] {
-  return [...p.convKernels, ...p.convBiases, p.denseKernel, p.denseBias, p.alpha]
+  momentum: Uint8Array | null
 }
 
 function pack(p: Params): { layout: number[]; blob: Buffer } {
-  const parts = arrays(p)
+  const parts = paramArrays(p)
   const all = new Float32Array(parts.reduce((n, a) => n + a.length, 0))
   let at = 0
   for (const a of parts) {
@@ -56,13 +52,17 @@ function unpack(runId: number, layoutJson: string, blob: Uint8Array): Params {
 /** Stores (replaces) a run's checkpoint; call inside the transaction that stores what it follows. */
 export function putCheckpoint(sql: Sql, runId: number, cp: TrainCheckpoint): void {
   const { layout, blob } = pack(cp.params)
+  const values = blob.byteLength / 4
+  if (cp.momentum && cp.momentum.length !== values) {
+    throw new StoreError(`run ${runId}: checkpoint has ${cp.momentum.length} momentum values for ${values} parameters`)
+  }
   sql
     .stmt(
-      `INSERT INTO run_checkpoints (run_id, step, epoch, batch, loss_sum, layout_json, params, rng_json, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO run_checkpoints (run_id, step, epoch, batch, loss_sum, layout_json, params, momentum, rng_json, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, epoch = excluded.epoch, batch = excluded.batch,
          loss_sum = excluded.loss_sum, layout_json = excluded.layout_json, params = excluded.params,
-         rng_json = excluded.rng_json, created_at = excluded.created_at`
+         momentum = excluded.momentum, rng_json = excluded.rng_json, created_at = excluded.created_at`
     )
     .run(
       runId,
@@ -72,6 +72,7 @@ export function putCheckpoint(sql: Sql, runId: number, cp: TrainCheckpoint): voi
       cp.lossSum,
       JSON.stringify(layout),
       blob,
+      cp.momentum ? float64Blob(cp.momentum) : null,
       // The order PRNG's whole state: the stream is re-derived from the config's order seed and this epoch.
       JSON.stringify({ orderStream: 'epochOrder(seed, epoch)', epoch: cp.epoch, batch: cp.batch }),
       sql.now()
@@ -79,11 +80,16 @@ export function putCheckpoint(sql: Sql, runId: number, cp: TrainCheckpoint): voi
 }
 
 export function getCheckpoint(sql: Sql, runId: number): TrainCheckpoint | null {
-  const row = sql.stmt('SELECT step, epoch, batch, loss_sum, layout_json, params FROM run_checkpoints WHERE run_id = ?').get(runId) as
+  const row = sql.stmt('SELECT step, epoch, batch, loss_sum, layout_json, params, momentum FROM run_checkpoints WHERE run_id = ?').get(runId) as
     | CheckpointRow
     | undefined
   if (!row) return null
-  return { step: row.step, epoch: row.epoch, batch: row.batch, lossSum: row.loss_sum, params: unpack(runId, row.layout_json, row.params) }
+  const params = unpack(runId, row.layout_json, row.params)
+  const momentum = row.momentum ? readFloat64(row.momentum).slice() : null
+  if (momentum && momentum.length !== row.params.byteLength / 4) {
+    throw new StoreError(`run ${runId}: stored checkpoint is malformed (${momentum.length} momentum values for ${row.params.byteLength / 4} parameters)`)
+  }
+  return { step: row.step, epoch: row.epoch, batch: row.batch, lossSum: row.loss_sum, params, momentum }
 }
 
 export function deleteCheckpoint(sql: Sql, runId: number): void {

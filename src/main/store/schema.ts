@@ -242,6 +242,13 @@ CREATE TABLE run_tags (
 CREATE INDEX run_tags_by_tag ON run_tags(tag, run_id);
 `
 
+/**
+ * Version 9: checkpoints keep SGD's momentum buffers too (float64, in the
+ * canonical parameter order), so a run with momentum > 0 resumes where it
+ * stopped, bit for bit, instead of starting over.
+ */
+const V9_CHECKPOINT_MOMENTUM = `ALTER TABLE run_checkpoints ADD COLUMN momentum BLOB;`
+
 /** migrations[i] takes the schema from version i to i + 1. Append only. */
 const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   (db) => db.exec(V1),
@@ -254,7 +261,8 @@ const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [
   v5DivergedAndOwnerStart,
   (db) => db.exec(V6_RUN_LIST_INDEXES),
   v7ConfigKeys,
-  (db) => db.exec(V8_RUN_LABELS)
+  (db) => db.exec(V8_RUN_LABELS),
+  (db) => db.exec(V9_CHECKPOINT_MOMENTUM)
 ]
 
 /** The schema version this build writes and understands. */

@@ -43,7 +43,7 @@ interface Recorded {
  * Trains `config`, stopping after `stopAfter` checkpoints (chunks and epoch
  * ends both write one) and resuming on a fresh engine from the last one, until done.
  */
-function trainWithPauses(make: () => StepEngine, stopAfter: number[]): Recorded {
+function trainWithPauses(config: TrainConfig, make: () => StepEngine, stopAfter: number[]): Recorded {
   const out: Recorded = { steps: [], alphas: [], losses: [], epochs: [], finalAlpha: [] }
   let resume: TrainCheckpoint | undefined
   const stops = [...stopAfter]
@@ -87,13 +87,13 @@ function trainWithPauses(make: () => StepEngine, stopAfter: number[]): Recorded 
   }
 }
 
-const engines: { name: string; make: () => StepEngine; skip?: string }[] = [
-  { name: 'TF.js (wasm)', make: () => createTfjsEngine(config) },
-  { name: 'TF.js (cpu)', make: () => createTfjsEngine(config) },
-  { name: 'native', make: () => createNativeEngine(config) }
-]
+const engines: { name: string; make: (c: TrainConfig) => StepEngine; momentum: number }[] = [0, 0.9].flatMap((momentum) => [
+  { name: 'TF.js (wasm)', make: (c: TrainConfig) => createTfjsEngine(c), momentum },
+  { name: 'TF.js (cpu)', make: (c: TrainConfig) => createTfjsEngine(c), momentum },
+  { name: 'native', make: (c: TrainConfig) => createNativeEngine(c), momentum }
+])
 
-describe.each(engines)('pause and resume from a checkpoint on $name', ({ name, make }) => {
+describe.each(engines)('pause and resume from a checkpoint on $name, momentum $momentum', ({ name, make, momentum }) => {
   beforeAll(async () => {
     if (name === 'TF.js (wasm)') await initTfjs('wasm')
     if (name === 'TF.js (cpu)') await initTfjs('cpu')
@@ -102,11 +102,12 @@ describe.each(engines)('pause and resume from a checkpoint on $name', ({ name, m
   it('gives an α history, losses and epoch metrics bit-identical to an uninterrupted run', () => {
     const avail = nativeAvailable()
     if (name === 'native' && !avail.ok) throw new Error(`native engine unavailable here: ${avail.reason}`)
-    const clean = trainWithPauses(make, [])
+    const run = { ...config, momentum }
+    const clean = trainWithPauses(run, () => make(run), [])
     expect(clean.steps).toEqual(Array.from({ length: 300 }, (_, i) => i + 1))
     // Stops: mid-epoch (after 1 chunk), right after the epoch's last chunk but
     // before its evaluation (chunk 3), after an epoch end, and mid-epoch again.
-    const paused = trainWithPauses(make, [1, 2, 1, 1, 2])
+    const paused = trainWithPauses(run, () => make(run), [1, 2, 1, 1, 2])
     expect(paused.steps).toEqual(clean.steps)
     expect(paused.alphas).toEqual(clean.alphas)
     expect(paused.losses).toEqual(clean.losses)

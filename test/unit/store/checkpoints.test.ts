@@ -34,11 +34,27 @@ const historySteps = (id: number): number[] => store.getAlphaHistory([id])[0].st
 describe('run checkpoints', () => {
   it('round-trips parameters bit for bit, with step, epoch, batch and the loss sum', () => {
     const id = claimOne()
-    const cp: TrainCheckpoint = { step: 3, epoch: 0, batch: 3, lossSum: 0.1 + 0.2, params: params(1) }
+    const cp: TrainCheckpoint = { step: 3, epoch: 0, batch: 3, lossSum: 0.1 + 0.2, params: params(1), momentum: null }
     store.appendHistory(id, chunk(1, 3), cp)
     const back = store.getCheckpoint(id)
     expect(back).toEqual(cp)
     expect(back?.lossSum).toBe(0.1 + 0.2)
+  })
+
+  it('keeps the momentum buffers in float64, bit for bit, and refuses a count that does not match the parameters', () => {
+    const id = claimOne()
+    const p = params(1)
+    const n = [...p.convKernels, ...p.convBiases, p.denseKernel, p.denseBias, p.alpha].reduce((k, a) => k + a.length, 0)
+    // Values float32 cannot hold: TF.js keeps α's buffer in float64.
+    const momentum = Float64Array.from({ length: n }, (_, i) => 0.1 * (i + 1) + 1e-12)
+    store.appendHistory(id, chunk(1, 3), { step: 3, epoch: 0, batch: 3, lossSum: 1, params: p, momentum })
+    expect(store.getCheckpoint(id)?.momentum).toEqual(momentum)
+    expect(() => store.appendHistory(id, chunk(4, 5), { step: 5, epoch: 0, batch: 5, lossSum: 1, params: p, momentum: momentum.subarray(1) })).toThrow(
+      /momentum values for \d+ parameters/
+    )
+    // The refused write stored nothing: history and checkpoint as before.
+    expect(historySteps(id)).toEqual([1, 2, 3])
+    expect(store.getCheckpoint(id)?.step).toBe(3)
   })
 
   it('pause (requeue) keeps history up to the checkpoint, and the next claim starts from its step', () => {
@@ -59,7 +75,7 @@ describe('run checkpoints', () => {
     expect(historySteps(id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   })
 
-  it('a run without a checkpoint (momentum > 0) still starts over on requeue', () => {
+  it('a run without a checkpoint (paused before its first chunk) starts over on requeue', () => {
     const id = claimOne()
     store.appendHistory(id, chunk(1, 3))
     store.requeueRun(id)
