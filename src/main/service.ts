@@ -84,12 +84,7 @@ export class WorkbenchService {
         await this.replaceRunner(this.localRunner(), null, { kind: 'local' })
         return this.compute
       }
-      let target: RedisTarget
-      try {
-        target = parseRedisUrl(choice.url)
-      } catch (err) {
-        throw new UserError(err instanceof Error ? err.message : String(err))
-      }
+      const target: RedisTarget = parseRedisUrl(choice.url)
       if (this.compute.kind === 'cluster' && this.compute.url === target.display) return this.compute
       const executor = new RemoteExecutor({
         redis: target,

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os'
-import { parseRedisUrl, RedisUrlError, type RedisTarget } from '../cluster/connection'
+import { parseRedisUrl, type RedisTarget } from '../cluster/connection'
 import { queuePrefix } from '../cluster/protocol'
 import { RemoteExecutor } from '../cluster/remote-executor'
 import { loadDataset } from '../data'
@@ -8,7 +8,7 @@ import { runCount, type SweepSpec } from '../../shared/sweep-spec'
 import { defaultDatasetCacheDir } from '../paths'
 import { SweepRunner } from '../sweep/runner'
 import { queueSweep } from '../sweep/queue'
-import { presetDatasetNote, presetSpec, readSpecFile, SpecError, parseSpec } from '../sweep/spec'
+import { presetDatasetNote, presetSpec, readSpecFile, parseSpec } from '../sweep/spec'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
 import { DB_FLAG, openDb } from './db'
 import { ProgressBar } from './progress'
@@ -59,20 +59,9 @@ export async function sweep(argv: string[]): Promise<number> {
   if (values['force-reset'] && !values.resume) throw new CliError('--force-reset goes with --resume')
   const workers = numberFlag('workers', values.workers, cpus().length, { min: 1, max: 64, integer: true })
   const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
-  let redis: RedisTarget | undefined
-  try {
-    if (values.redis !== undefined) redis = parseRedisUrl(values.redis)
-  } catch (err) {
-    if (err instanceof RedisUrlError) throw new CliError(err.message)
-    throw err
-  }
-  let spec: SweepSpec | null = null
-  try {
-    if (!values.resume) spec = specFrom(values)
-  } catch (err) {
-    if (err instanceof SpecError) throw new CliError(err.message)
-    throw err
-  }
+  // A bad URL or spec is a UserError: the CLI prints its message and exits 2.
+  const redis: RedisTarget | undefined = values.redis === undefined ? undefined : parseRedisUrl(values.redis)
+  const spec: SweepSpec | null = values.resume ? null : specFrom(values)
   const cacheDir = defaultDatasetCacheDir()
   const { store, path } = openDb(values.db, { create: true })
   let sweepId = values.sweep === undefined ? undefined : numberFlag('sweep', values.sweep, 0, { min: 1, integer: true })

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { ClusterWorker } from '../cluster/worker'
-import { parseRedisUrl, RedisUrlError } from '../cluster/connection'
+import { parseRedisUrl } from '../cluster/connection'
 import { defaultDatasetCacheDir } from '../paths'
 import { CliError, numberFlag, oneOf, parseCommand } from './args'
 import { ENGINE_PREFERENCES } from '../../shared/constants'
@@ -25,13 +25,7 @@ export async function worker(argv: string[]): Promise<number> {
     'lock-duration': { type: 'string' }
   })
   if (!values.redis) throw new CliError('worker needs --redis redis://HOST:PORT')
-  let target
-  try {
-    target = parseRedisUrl(values.redis)
-  } catch (err) {
-    if (err instanceof RedisUrlError) throw new CliError(err.message)
-    throw err
-  }
+  const target = parseRedisUrl(values.redis)
   const concurrency = numberFlag('concurrency', values.concurrency, cpus().length, { min: 1, max: 256, integer: true })
   const engine = oneOf('engine', values.engine, ENGINE_PREFERENCES, 'auto')
   const lockDurationMs = numberFlag('lock-duration', values['lock-duration'], 30_000, { min: 500, max: 3_600_000, integer: true })

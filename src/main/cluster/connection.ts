@@ -1,4 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis'
+import { echo } from '../../shared/echo'
+import { UserError } from '../../shared/errors'
 
 /** A Redis URL the user gave (--redis, the sweep form), checked. */
 export interface RedisTarget {
@@ -8,8 +10,14 @@ export interface RedisTarget {
   tls: boolean
 }
 
-export class RedisUrlError extends Error {
+/** A --redis value or form URL that is not a usable Redis URL: the user's to fix (400 over HTTP, exit 2 in the CLI). */
+export class RedisUrlError extends UserError {
   override readonly name = 'RedisUrlError'
+}
+
+/** What an unparseable URL is shown as: cut, escaped, and without what could be a password (user:pass@). */
+function shownRaw(raw: string): string {
+  return echo(raw.replace(/\/\/[^/@]*@/, '//***@'))
 }
 
 /**
@@ -21,14 +29,14 @@ export function parseRedisUrl(raw: string): RedisTarget {
   try {
     u = new URL(raw)
   } catch {
-    throw new RedisUrlError(`'${raw}' is not a Redis URL: expected redis://HOST:PORT or rediss://HOST:PORT (TLS)`)
+    throw new RedisUrlError(`'${shownRaw(raw)}' is not a Redis URL: expected redis://HOST:PORT or rediss://HOST:PORT (TLS)`)
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-    throw new RedisUrlError(`'${u.protocol}' is not a Redis URL scheme: expected redis:// or rediss:// (TLS)`)
+    throw new RedisUrlError(`'${echo(u.protocol)}' is not a Redis URL scheme: expected redis:// or rediss:// (TLS)`)
   }
   if (!u.hostname) throw new RedisUrlError(`the Redis URL names no host: expected redis://HOST:PORT`)
   if (u.pathname && u.pathname !== '/' && !/^\/\d+$/.test(u.pathname)) {
-    throw new RedisUrlError(`the Redis URL's path '${u.pathname}' is not a database number (e.g. /0)`)
+    throw new RedisUrlError(`the Redis URL's path '${echo(u.pathname)}' is not a database number (e.g. /0)`)
   }
   const shown = new URL(u.href)
   if (shown.password) shown.password = '***'

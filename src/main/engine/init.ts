@@ -2,8 +2,8 @@ import type { AlphaInit, TrainConfig } from '../../shared/config'
 import { NUM_CLASSES, alphaCount, flatSize, layerShapes, type NetworkConfig, type Params } from '../../shared/network'
 import { Rng } from '../../shared/random'
 
-/** PRNG streams, one per purpose, so changing one seed never shifts another's draws. */
-export const STREAM = { weights: 1, alpha: 2, order: 3, subsample: 4 } as const
+/** PRNG streams, one per purpose, so changing one seed never shifts another's draws (the subsample has its own: data/subsample.ts). */
+export const STREAM = { weights: 1, alpha: 2, order: 3 } as const
 
 /**
  * PyTorch's default Conv2d/Linear init (kaiming_uniform with a = √5 for the

@@ -94,10 +94,6 @@ async function train(runId: number, config: TrainConfig, resume?: TrainCheckpoin
 // Runs are handled strictly one at a time, in arrival order.
 let queue = Promise.resolve()
 port.on('message', (msg: ToWorker) => {
-  if (msg.type === 'close') {
-    queue.then(() => port.close())
-    return
-  }
   queue = queue.then(() =>
     train(msg.runId, msg.config, msg.resume, msg.datasetFile).catch((err: unknown) =>
       send({ type: 'error', runId: msg.runId, message: err instanceof Error ? err.message : String(err) })

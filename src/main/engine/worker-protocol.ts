@@ -31,8 +31,12 @@ export interface DatasetFile {
   hash: string
 }
 
-/** `resume`: continue from this checkpoint instead of step 0; `datasetFile`: the dataset, by content hash. */
-export type ToWorker = { type: 'train'; runId: number; config: TrainConfig; resume?: TrainCheckpoint; datasetFile?: DatasetFile } | { type: 'close' }
+/**
+ * The only message a training thread takes (the client ends the thread with
+ * terminate(), WorkerClient.close). `resume`: continue from this checkpoint
+ * instead of step 0; `datasetFile`: the dataset, by content hash.
+ */
+export type ToWorker = { type: 'train'; runId: number; config: TrainConfig; resume?: TrainCheckpoint; datasetFile?: DatasetFile }
 
 export type FromWorker =
   | ({ type: 'started'; runId: number } & RunStartInfo)

@@ -1,6 +1,6 @@
 export { openStore, Store, type StoreOptions } from './store'
 export type { OpenOptions } from './open'
-export { StoreError, CsvFormatError } from './errors'
+export { StoreError, CsvFormatError, RunGoneError } from './errors'
 export { SCHEMA_VERSION, HISTORY_CHUNK } from './schema'
 export type { RunOwner, ResetOptions } from './runs'
 export { importOriginalCsv, importOriginalCsvFile, reconstructedStep, ORIGINAL_RECORD_EVERY, ORIGINAL_BATCHES_PER_EPOCH, type CsvImportOptions, type CsvImportResult } from './csv-import'

@@ -1,7 +1,7 @@
 /** A run's life: queued → running (claimNextRun) → done | failed | cancelled, or back to queued. */
 import { hostname } from 'node:os'
 import type { EngineInfo, EpochMetrics, HistoryChunk, RunDetail, RunResult } from '../../shared/results'
-import { StoreError } from './errors'
+import { RunGoneError, StoreError } from './errors'
 import type { TrainCheckpoint } from '../engine/trainer'
 import { deleteCheckpoint, putCheckpoint, rewindToCheckpoint } from './checkpoints'
 import { processAlive, processStartToken } from './process-identity'
@@ -34,14 +34,14 @@ function requireRun(sql: Sql, runId: number): LiveRun {
   const run = sql.stmt('SELECT id, sweep_id, status, alpha_count, steps_planned FROM runs WHERE id = ?').get(runId) as
     | LiveRun
     | undefined
-  if (!run) throw new StoreError(`no run with id ${runId}`, 404)
+  if (!run) throw new RunGoneError(runId, `no run with id ${runId}`, 404)
   return run
 }
 
 /** A stale worker (its run was reset or cancelled meanwhile) gets an error instead of writing. */
 function requireRunning(sql: Sql, runId: number): LiveRun {
   const run = requireRun(sql, runId)
-  if (run.status !== 'running') throw new StoreError(`run ${runId} is ${run.status}, not running`)
+  if (run.status !== 'running') throw new RunGoneError(runId, `run ${runId} is ${run.status}, not running`)
   return run
 }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
 import type { EngineInfo, RunDetail } from '../../shared/results'
-import { StoreError, type Store } from '../store'
+import { RunGoneError, type Store } from '../store'
 import type { EnginePreference } from '../engine/select'
 import type { TfjsBackendName } from '../engine/tfjs-backend'
 import type { TrainedEpoch, TrainedChunk, TrainCheckpoint, TrainOutcome } from '../engine/trainer'
@@ -42,6 +42,8 @@ export interface RunnerEvents {
   'run-stopped': [runId: number, how: 'cancelled' | 'requeued']
   /** Nothing queued and nothing training. */
   idle: []
+  /** The last run in training ended (queued runs may remain): what stop() waits for. */
+  drained: []
   /**
    * The database refused writes for a while (disk full, locked past the busy
    * timeout): training is paused with this message and resumes by itself once a
@@ -75,7 +77,7 @@ export function isTransientWriteError(e: unknown): boolean {
 
 /** The run is no longer this process's (cancelled, reset or deleted elsewhere). */
 function isGoneError(e: unknown): boolean {
-  return e instanceof StoreError && /is (cancelled|queued|done|failed|diverged), not running|^no run with id/.test(e.message)
+  return e instanceof RunGoneError
 }
 
 /**
@@ -282,8 +284,11 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
           const intent = this.stopIntents.get(run.id)
           if (intent === 'abandon') return this.emitStopped(run.id)
           if (intent === 'requeue') {
+            // Stopped on purpose (pause, stall, shutdown) and failing on the way out: back in the queue, not failed.
             if (this.guard(run, () => this.requeueIfMine(run.id))) this.pendingRequeue.delete(run.id)
-          } else this.guard(run, () => store.failRun(run.id, message, this.engineInfo.get(run.id)))
+            return this.emit('run-stopped', run.id, 'requeued')
+          }
+          this.guard(run, () => store.failRun(run.id, message, this.engineInfo.get(run.id)))
           this.emit('run-failed', run.id, message)
         }
       )
@@ -293,6 +298,7 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
         this.engineInfo.delete(run.id)
         this.running.delete(run.id)
         this.executor.release?.(run.id)
+        if (this.running.size === 0) this.emit('drained')
         this.kick()
       })
   }
@@ -379,21 +385,16 @@ export class SweepRunner extends EventEmitter<RunnerEvents> {
       if (this.stallTimer) clearTimeout(this.stallTimer)
       this.stallTimer = null
       this.stopRuns(() => true, 'requeue')
-      await this.whenIdleOrSettled()
+      await this.whenDrained()
       await this.executor.close()
     })()
     return this.stopped
   }
 
-  private whenIdleOrSettled(): Promise<void> {
+  /** Resolves once nothing is training (queued runs may remain). */
+  private whenDrained(): Promise<void> {
     if (!this.busy) return Promise.resolve()
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (!this.busy) resolve()
-        else setTimeout(check, 10)
-      }
-      check()
-    })
+    return new Promise((resolve) => this.once('drained', resolve))
   }
 }
 

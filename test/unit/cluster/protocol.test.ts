@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseRedisUrl } from '../../../src/main/cluster/connection'
+import { UserError } from '../../../src/shared/errors'
 import { concatChunks, decodeChunk, encodeChunk, jobIdOf, queuePrefix } from '../../../src/main/cluster/protocol'
 import type { TrainedChunk } from '../../../src/main/engine/trainer'
 
@@ -16,6 +17,23 @@ describe('Redis URLs', () => {
     expect(() => parseRedisUrl('localhost:6379')).toThrow(/not a Redis URL scheme|is not a Redis URL/)
     expect(() => parseRedisUrl('redis://host:6379/queue')).toThrow(/not a database number/)
     expect(() => parseRedisUrl('not a url')).toThrow(/is not a Redis URL/)
+  })
+
+  it('is a user error (400 over HTTP, exit 2 in the CLI) that never echoes a password or an unbounded value', () => {
+    const caught = (raw: string): Error => {
+      try {
+        parseRedisUrl(raw)
+      } catch (e) {
+        return e as Error
+      }
+      throw new Error(`${raw} was accepted`)
+    }
+    const e = caught('redis://admin:hunter2@[::1')
+    expect(e).toBeInstanceOf(UserError)
+    expect((e as UserError).status).toBe(400)
+    expect(e.message).not.toContain('hunter2')
+    expect(e.message).toContain('//***@')
+    expect(caught(`x${'y'.repeat(100_000)}`).message.length).toBeLessThan(1000)
   })
 })
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { TrainedChunk, TrainOutcome } from '../../../src/main/engine/trainer'
 import type { ExecHandlers, ExecRun, Execution, RunExecutor } from '../../../src/main/sweep/executor'
 import { SweepRunner } from '../../../src/main/sweep/runner'
@@ -114,5 +114,43 @@ describe('SweepRunner through an executor', () => {
     expect(store.getRun(ids[0])).toMatchObject({ status: 'failed' })
     expect(store.getRun(ids[0])?.error).toMatch(/step 7 of 10/)
     await runner.stop()
+  })
+
+  it('puts a run stopped for the queue back there even when its executor rejects on the way out, and reports it stopped, not failed', async () => {
+    const { store, ids } = setup()
+    let reject: (e: Error) => void = () => {}
+    const executor = new ScriptedExecutor(1, (_run, h) => {
+      h.onChunk?.(typed(chunk(1, 4)), 10)
+      return new Promise((_, rej) => (reject = rej))
+    })
+    executor.cancel = () => reject(new Error('worker thread exited while stopping'))
+    const runner = new SweepRunner({ store, cacheDir: '/nonexistent', executor })
+    const failed: number[] = []
+    const stopped: [number, string][] = []
+    runner.on('run-failed', (id) => failed.push(id))
+    runner.on('run-stopped', (id, how) => stopped.push([id, how]))
+    runner.start()
+    await new Promise((r) => setTimeout(r, 10))
+    await runner.stop()
+    expect(store.getRun(ids[0])?.status).toBe('queued')
+    expect(stopped).toEqual([[ids[0], 'requeued']])
+    expect(failed).toEqual([])
+  })
+
+  it('stops without polling: stop() resolves on the last run ending', async () => {
+    const { store } = setup()
+    let finish: () => void = () => {}
+    const executor = new ScriptedExecutor(1, () => new Promise<Execution>((res) => (finish = () => res({ outcome: outcome({ cancelled: true }), worker: 'w' }))))
+    executor.cancel = () => setTimeout(() => finish(), 30)
+    const runner = new SweepRunner({ store, cacheDir: '/nonexistent', executor })
+    runner.start()
+    await new Promise((r) => setTimeout(r, 5))
+    const timers = vi.spyOn(globalThis, 'setTimeout')
+    const t0 = Date.now()
+    await runner.stop()
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25)
+    // The one timer is the executor's own (cancel → finish 30 ms later); the runner set none while waiting.
+    expect(timers).toHaveBeenCalledTimes(1)
+    timers.mockRestore()
   })
 })
