@@ -1,13 +1,18 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron'
 import { API_METHODS, type WorkbenchEvent } from '../shared/api'
 import { IPC_EVENT_CHANNEL, ipcChannel, type IpcOutcome } from '../shared/ipc'
+import { echo } from '../shared/echo'
 import { UserError } from '../shared/errors'
 import type { WorkbenchService } from './service'
 
-/** The message the page sees for a failed call: the back end's own, never a stack or Electron's wrapper. */
+/**
+ * The message the page sees for a failed call: the back end's own, never a
+ * stack or Electron's wrapper, cut and with control characters escaped (as
+ * the CLI and serve do), since it may quote what the call sent.
+ */
 function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name
-  return typeof err === 'string' ? err : 'the call failed'
+  if (err instanceof Error) return echo(err.message || err.name)
+  return typeof err === 'string' ? echo(err) : 'the call failed'
 }
 
 /**
@@ -27,7 +32,7 @@ export function serveOverIpc(
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<IpcOutcome> => {
       const url = event.senderFrame?.url ?? ''
       if (event.sender !== win.webContents || !isAppUrl(url)) {
-        return { ok: false, error: `${method}: refused, the call came from ${url || 'an unknown frame'}, not the app's page` }
+        return { ok: false, error: `${method}: refused, the call came from ${echo(url) || 'an unknown frame'}, not the app's page` }
       }
       try {
         return { ok: true, value: await service.call(method, args) }

@@ -41,6 +41,21 @@ describe('sweep --resume after an error', () => {
   }, 120_000)
 })
 
+describe('sweep --resume --redis with a sweep that does not exist', () => {
+  it('says so at once, without first trying the Redis it would only have to close again', () => {
+    const other = tempHome('awb-cli-nosweep-')
+    try {
+      // Port 9 (discard) on loopback: nothing answers, so reaching Redis would wait out its 15 s timeout.
+      const r = runCli(['sweep', '--resume', '--sweep', '999', '--redis', 'redis://127.0.0.1:9', '--db', other.db], other.home)
+      expect(r.stderr).toMatch(/no sweep #999 in the database/)
+      expect(r.stderr).not.toMatch(/Redis/)
+      expect(r.status).toBe(2)
+    } finally {
+      other.cleanup()
+    }
+  }, 60_000)
+})
+
 describe('read commands', () => {
   it('never write: stats, runs and export on an empty file refuse it and leave it empty', () => {
     const empty = join(home.home, 'empty.db')

@@ -143,6 +143,27 @@ describe('errors crossing IPC', () => {
     }
   })
 
+  it('arrive cut and with control characters escaped, whatever the back end quoted', async () => {
+    const hostile = `no dataset named '\u001b[2J\u001b]0;pwned\u0007${'x'.repeat(300_000)}'`
+    const fake = createFakeElectron()
+    state.fake = fake as unknown as typeof state.fake
+    const { serveOverIpc } = await import('../../src/main/ipc')
+    const { EventEmitter } = await import('node:events')
+    const failing = { call: async () => Promise.reject(new Error(hostile)), events: new EventEmitter() }
+    const win = new FakeBrowserWindow({})
+    const page = 'file:///app/out/renderer/index.html'
+    const unserve = serveOverIpc(failing as never, win as never, (url) => url === page, () => {})
+    try {
+      const client = loadPreload((channel, ...args) => fake.invoke(channel, win.webContents, page, ...args)).exposed.get('workbench') as WorkbenchClient
+      const e = await rejection(client.listSweeps())
+      expect(e.message.length).toBeLessThan(2_000)
+      expect(e.message).toMatch(/^(listSweeps: )?no dataset named/)
+      expect(e.message).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
+    } finally {
+      unserve()
+    }
+  })
+
   it('successful calls still return their values', async () => {
     expect(await api.listSweeps()).toEqual([])
   })

@@ -71,6 +71,8 @@ export async function sweep(argv: string[]): Promise<number> {
       sweepId = queued.sweep.id
       console.error(`queued sweep #${sweepId} '${queued.sweep.name}': ${runCount(spec)} runs, ${queued.sweep.progress.stepsPlanned.toLocaleString('en')} steps (db ${path})`)
     }
+    // Checked before Redis is reached: nothing to close on this way out.
+    if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)
     const executor = redis ? await clusterExecutor(redis, path, cacheDir) : undefined
     return await runQueue(store, { sweepId, workers, engine, cacheDir, executor, forceReset: values['force-reset'] ?? false })
   } finally {
@@ -112,8 +114,14 @@ async function runQueue(
     }
     return { planned, done }
   }
-  if (opts.sweepId !== undefined && !store.getSweep(opts.sweepId)) throw new CliError(`no sweep #${opts.sweepId} in the database`)
-  const runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId, executor: opts.executor })
+  let runner: SweepRunner
+  try {
+    runner = new SweepRunner({ store, cacheDir: opts.cacheDir, workers: opts.workers, engine: opts.engine, sweepId: opts.sweepId, executor: opts.executor })
+  } catch (err) {
+    // The runner owns (and closes) the executor only once it exists.
+    await opts.executor?.close()
+    throw err
+  }
   // From here on the runner holds worker threads: every way out (errors included) stops it, or the process would idle forever.
   let fault: Error | null = null
   let onStopSignal: () => void = () => {}

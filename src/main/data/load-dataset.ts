@@ -1,3 +1,4 @@
+import { echo } from '../../shared/echo'
 import { bundledFingerprint, buildBundled, isBundled, listBundledDatasets } from './bundled'
 import { type CacheFilter, lookupCache } from './cache-lookup'
 import { listCacheFiles } from './cache-dir'
@@ -54,12 +55,12 @@ export async function loadDataset(name: string, opts: LoadOptions): Promise<Data
   }
   if (rejected.length > 0) {
     const { file, problem } = rejected[0]
-    throw new DatasetError(file, `cannot use the cached copy of imported dataset '${name}' (${problem}); import it again`)
+    throw new DatasetError(file, `cannot use the cached copy of imported dataset '${echo(name)}' (${problem}); import it again`)
   }
   const imported = importedNames(opts.cacheDir)
   throw new DatasetError(
     undefined,
-    `unknown dataset '${name}': bundled datasets are ${listBundledDatasets().join(', ')}; ` +
+    `unknown dataset '${echo(name)}': bundled datasets are ${listBundledDatasets().join(', ')}; ` +
       `imported in ${opts.cacheDir}: ${imported.length > 0 ? imported.join(', ') : 'none'}`
   )
 }

@@ -75,20 +75,20 @@ export function parseOriginalCsv(text: string, file: string): ParsedCsv {
       continue
     }
     const lambda = numberField(file, line, 'lambda', fields[0])
-    if (lambda < 0) throw new CsvFormatError(file, line, `lambda ${fields[0]} is negative`)
-    if (lambda > MAX_LAMBDA) throw new CsvFormatError(file, line, `lambda ${fields[0]} is over ${MAX_LAMBDA}, the largest λ a sweep may use`)
+    if (lambda < 0) throw new CsvFormatError(file, line, `lambda ${echo(fields[0])} is negative`)
+    if (lambda > MAX_LAMBDA) throw new CsvFormatError(file, line, `lambda ${echo(fields[0])} is over ${MAX_LAMBDA}, the largest λ a sweep may use`)
     const alphas = alphaFields.map((f, j) => {
       if (f === '') throw new CsvFormatError(file, line, `alpha${j} is empty while other α fields are not`)
       const a = numberField(file, line, `alpha${j}`, f)
-      if (a < -ALPHA_SLACK || a > 1 + ALPHA_SLACK) throw new CsvFormatError(file, line, `alpha${j} ${f} is outside [0, 1]`)
+      if (a < -ALPHA_SLACK || a > 1 + ALPHA_SLACK) throw new CsvFormatError(file, line, `alpha${j} ${echo(f)} is outside [0, 1]`)
       return Math.min(1, Math.max(0, a))
     })
     const iteration = numberField(file, line, 'iteration', fields[width - 1])
     if (!Number.isInteger(iteration) || iteration < 0) {
-      throw new CsvFormatError(file, line, `iteration ${fields[width - 1]} is not an integer ≥ 0`)
+      throw new CsvFormatError(file, line, `iteration ${echo(fields[width - 1])} is not an integer ≥ 0`)
     }
     if (iteration > MAX_ITERATION) {
-      throw new CsvFormatError(file, line, `iteration ${fields[width - 1]} is over ${MAX_ITERATION.toLocaleString('en')}`)
+      throw new CsvFormatError(file, line, `iteration ${echo(fields[width - 1])} is over ${MAX_ITERATION.toLocaleString('en')}`)
     }
     const last = runs.at(-1)
     if (last && last.lambda === lambda && last.iteration === iteration) last.records.push({ line, alphas })
