@@ -346,10 +346,10 @@ export class WorkbenchService {
       getCluster: async () => this.clusterStatus(),
 
       queueSweep: async (spec) => {
-        const { sweep } = await queueSweep(this.store, spec, { cacheDir: this.opts.cacheDir })
+        const { sweep, notes } = await queueSweep(this.store, spec, { cacheDir: this.opts.cacheDir })
         this.runner.kick()
         this.sweepChanged(sweep.id)
-        return this.store.getSweep(sweep.id) ?? sweep
+        return { ...(this.store.getSweep(sweep.id) ?? sweep), ...(notes.length ? { notes } : {}) }
       },
 
       listSweeps: async () => this.store.listSweeps(),

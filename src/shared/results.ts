@@ -60,6 +60,8 @@ export interface SweepRow {
   createdAt: number
   finishedAt: number | null
   progress: SweepProgress
+  /** Only in queueSweep's answer: how the spec was applied, when the user should know (a subsample capped to a training set). */
+  notes?: string[]
 }
 
 export interface NewSweep {

@@ -203,6 +203,13 @@ describe('sweeps store', () => {
     expect(client.calls.map((c) => c.method)).toEqual(['queueSweep', 'pauseSweep', 'resumeSweep', 'cancelSweep', 'deleteSweep'])
   })
 
+  it("says how the back end applied the spec (a subsample capped to a smaller training set) instead of keeping it quiet", async () => {
+    const note = 'mnist has 8,000 training images, fewer than the 10,000 asked for: its runs train on all 8,000 (mnist:8000:s0)'
+    install(fakeClient({ queueSweep: () => ({ ...sweepRow({ id: 4, status: 'queued' }), notes: [note] }) }))
+    await useSweepsStore().queue({ ...(await import('../../src/shared/sweep-spec')).PRESETS.paper, datasets: ['mnist'] })
+    expect(useNoticesStore().notices.map((n) => n.text)).toEqual([`Sweep 4: ${note}`])
+  })
+
   it('applies presets to the draft', () => {
     const drafts = useSweepDraftStore()
     drafts.applyPreset('original-code')

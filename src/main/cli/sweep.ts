@@ -70,6 +70,7 @@ export async function sweep(argv: string[]): Promise<number> {
       const queued = await queueSweep(store, spec, { cacheDir })
       sweepId = queued.sweep.id
       console.error(`queued sweep #${sweepId} '${queued.sweep.name}': ${runCount(spec)} runs, ${queued.sweep.progress.stepsPlanned.toLocaleString('en')} steps (db ${path})`)
+      for (const note of queued.notes) console.error(`note: ${note}`)
     }
     // Checked before Redis is reached: nothing to close on this way out.
     if (sweepId !== undefined && !store.getSweep(sweepId)) throw new CliError(`no sweep #${sweepId} in the database`)

@@ -23,19 +23,29 @@ function mixSeed(...parts: number[]): number {
 }
 
 /**
- * Expands a sweep into its runs. seeding 'paired': run r of repeat k gets the
+ * The subsample a dataset really gets: the spec's, or all of its training
+ * images when it has fewer (mnist's 8,000 under the paper's 10,000). The
+ * label and the stored config say that size, never the one asked for.
+ */
+export function effectiveSubsample(asked: number | null, trainCount: number | undefined): number | null {
+  return asked !== null && trainCount !== undefined && asked > trainCount ? trainCount : asked
+}
+
+/**
+ * Expands a sweep into its runs (`trainCounts`: each dataset's training images, to cap the subsample). seeding 'paired': run r of repeat k gets the
  * same weight, α and data-order seeds at every λ (common random numbers), so
  * the runs of one column differ only in λ. 'independent' (the study's design,
  * used by the presets): every (λ, run) gets seeds of its own. Each repeat
  * draws its own training subsample (seed + k).
  */
-export function expandSweep(spec: SweepSpec): PlannedRun[] {
+export function expandSweep(spec: SweepSpec, trainCounts?: ReadonlyMap<string, number>): PlannedRun[] {
   const lambdas = expandLambdas(spec.lambdas)
   const runs: PlannedRun[] = []
   for (const base of spec.datasets) {
+    const subsample = effectiveSubsample(spec.subsample, trainCounts?.get(base))
     for (let k = 0; k < spec.repeats; k++) {
       const subsampleSeed = spec.seed + k
-      const label = datasetLabel(base, spec.subsample, subsampleSeed, k)
+      const label = datasetLabel(base, subsample, subsampleSeed, k)
       for (const [li, lambda] of lambdas.entries()) {
         for (let r = 0; r < spec.runsPerLambda; r++) {
           const runSeed = spec.seeding === 'independent' ? mixSeed(spec.seed, k, r, li + 1) : mixSeed(spec.seed, k, r)
@@ -47,7 +57,7 @@ export function expandSweep(spec: SweepSpec): PlannedRun[] {
             config: {
               network: spec.network,
               dataset: base,
-              subsample: spec.subsample,
+              subsample,
               penalty: spec.penalty,
               lambda,
               lr: spec.lr,

@@ -10,6 +10,8 @@ import { expandSweep } from './expand'
 export interface QueuedSweep {
   sweep: SweepRow
   runIds: number[]
+  /** What the user should know about how the spec was applied (a subsample capped to a training set). */
+  notes: string[]
 }
 
 /** Runs written per transaction when queueing: each write stays short (~0.1 s), so other connections and the UI never wait long. */
@@ -26,12 +28,21 @@ export const QUEUE_BATCH = 2000
 export async function queueSweep(store: Store, spec: SweepSpec, opts: { cacheDir: string }): Promise<QueuedSweep> {
   const datasets = new Map<string, Dataset>()
   for (const name of spec.datasets) if (!datasets.has(name)) datasets.set(name, await loadDataset(name, opts))
-  const planned = expandSweep(spec)
+  // A subsample larger than a training set trains on all of it: labelled and stored as such, and said.
+  const trainCounts = new Map([...datasets].map(([name, ds]) => [name, ds.train.count]))
+  const planned = expandSweep(spec, trainCounts)
+  const notes = [...datasets]
+    .filter(([, ds]) => spec.subsample !== null && spec.subsample > ds.train.count)
+    .map(([name, ds]) => {
+      const labels = [...new Set(planned.filter((p) => p.datasetBase === name).map((p) => p.datasetLabel))]
+      const n = ds.train.count.toLocaleString('en')
+      return `${name} has ${n} training images, fewer than the ${spec.subsample!.toLocaleString('en')} asked for: its runs train on all ${n} (${labels.join(', ')})`
+    })
   const nAlpha = alphaCount(spec.network)
   const datasetIds = new Map<string, number>()
   const runs: NewRun[] = planned.map((p) => {
     const ds = datasets.get(p.datasetBase)!
-    const trainCount = p.config.subsample === null ? ds.train.count : Math.min(p.config.subsample, ds.train.count)
+    const trainCount = p.config.subsample ?? ds.train.count
     let datasetId = datasetIds.get(p.datasetLabel)
     if (datasetId === undefined) {
       datasetId = store.ensureDataset({
@@ -55,7 +66,7 @@ export async function queueSweep(store: Store, spec: SweepSpec, opts: { cacheDir
       alphaInit: Array.from(initAlpha(p.config.alphaInit, nAlpha, p.config.seeds.alpha))
     }
   })
-  if (runs.length <= QUEUE_BATCH) return store.createSweep({ name: spec.name ?? 'sweep', spec }, runs)
+  if (runs.length <= QUEUE_BATCH) return { ...store.createSweep({ name: spec.name ?? 'sweep', spec }, runs), notes }
   const created = store.createSweep({ name: spec.name ?? 'sweep', spec, status: 'paused' }, runs.slice(0, QUEUE_BATCH))
   const runIds = [...created.runIds]
   try {
@@ -63,7 +74,7 @@ export async function queueSweep(store: Store, spec: SweepSpec, opts: { cacheDir
       await new Promise<void>((resolve) => setImmediate(resolve))
       runIds.push(...store.addRuns(created.sweep.id, runs.slice(i, i + QUEUE_BATCH)))
     }
-    return { sweep: store.resumeSweep(created.sweep.id), runIds }
+    return { sweep: store.resumeSweep(created.sweep.id), runIds, notes }
   } catch (err) {
     try {
       store.deleteSweep(created.sweep.id)

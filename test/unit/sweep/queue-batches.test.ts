@@ -27,4 +27,17 @@ describe('queueSweep (issue 13)', () => {
     expect(sweep.status).toBe('queued')
     expect(sweep.progress).toMatchObject({ total: 5000, queued: 5000 })
   }, 60_000)
+
+  it('caps a subsample larger than the training set, and says so: label, stored config and step count are what trains', async () => {
+    const t = tempStore()
+    cleanup = t.cleanup
+    const spec = { ...PRESETS.paper, datasets: ['mnist'], lambdas: [0], runsPerLambda: 1, subsample: 1_000_000_000, epochs: 1 }
+    const { sweep, runIds, notes } = await queueSweep(t.store, spec, { cacheDir: join(t.dir, 'datasets') })
+    expect(notes).toEqual(['mnist has 8,000 training images, fewer than the 1,000,000,000 asked for: its runs train on all 8,000 (mnist:8000:s0)'])
+    expect(t.store.listDatasets().map((d) => d.name)).toEqual(['mnist:8000:s0'])
+    const run = t.store.getRun(runIds[0])!
+    expect(run.config?.subsample).toBe(8000)
+    expect(run.stepsPlanned).toBe(Math.ceil(8000 / 64))
+    expect(sweep.status).toBe('queued')
+  }, 60_000)
 })

@@ -121,6 +121,8 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined)
     const row = await notices.attempt('Queueing the sweep', () => apiClient().queueSweep(spec))
     if (row) upsert(row)
+    // How the spec was applied (a subsample capped to a smaller training set): said, never silent.
+    for (const note of row?.notes ?? []) notices.push('info', `Sweep ${row?.id}: ${note}`)
     return row
   }
 
