@@ -3,6 +3,7 @@
  * marks in each chart), nothing is fetched from anywhere, no script errors.
  * Data: three synthetic files in the study's CSV format, imported.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,7 @@ import { studyCsv } from '../helpers/study-csv'
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARTIFACTS = join(fileURLToPath(new URL('../..', import.meta.url)), 'test-artifacts', 'report')
 const hasChromium = existsSync(CHROMIUM)
+const BIN = fileURLToPath(new URL('../../bin/alpha-wb.mjs', import.meta.url))
 if (!hasChromium) console.warn(`report e2e: ${CHROMIUM} not found (apt-get install -y chromium); skipped`)
 
 describe.skipIf(!hasChromium)('the HTML report in Chromium, offline', () => {
@@ -74,4 +76,34 @@ describe.skipIf(!hasChromium)('the HTML report in Chromium, offline', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'report.png') })
     await context.close()
   })
+
+  it('from the CLI, for a trained sweep: `report --sweep ID --out FILE.html` carries its spec, seeds, engine and versions, and draws offline', async () => {
+    const home = join(dir, 'cli')
+    mkdirSync(home, { recursive: true })
+    const db = join(home, 'trained.db')
+    const spec = join(home, 'spec.json')
+    writeFileSync(spec, JSON.stringify({ preset: 'paper', name: 'tiny', datasets: ['mnist'], lambdas: [0, 0.05], runsPerLambda: 2, epochs: 1, subsample: 256 }))
+    const env = { ...process.env, ALPHA_WB_HOME: home }
+    const cli = (args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
+    cli(['sweep', '--spec', spec, '--db', db, '--workers', '1'])
+    const out = join(home, 'sweep-1.html')
+    expect(cli(['report', '--sweep', '1', '--out', out, '--db', db])).toMatch(/sweep-1\.html: \d+ KiB/)
+    const context = await browser.newContext({ offline: true, viewport: { width: 1200, height: 900 } })
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(pathToFileURL(out).href)
+    const count = await page.evaluate<number>('Number(document.body.dataset.figures)')
+    expect(count).toBeGreaterThanOrEqual(5)
+    await page.waitForSelector(`body[data-rendered="${count}"]`, { timeout: 30_000 })
+    const text = await page.evaluate<string>('document.body.innerText')
+    expect(text).toMatch(/sweep #1/)
+    expect(text).toMatch(/tiny/)
+    expect(text).toMatch(/native \/ (avx512|avx2|generic)|tfjs \/ (wasm|cpu|tensorflow)/)
+    expect(text).toContain(process.versions.node)
+    // Every run's seeds, as stored: one row per run with its four seeds.
+    expect((text.match(/\{"weights":\d+,"alpha":\d+,"order":\d+,"subsample":\d+\}/g) ?? []).length).toBe(4)
+    expect(errors).toEqual([])
+    await context.close()
+  }, 180_000)
 })
