@@ -118,11 +118,23 @@ export interface RunSummary {
   attempts: number
   /** Which worker trained it: "host/pid" of a cluster worker, "local@host" for this machine; null if not trained here. */
   worker: string | null
+  /** The display name a researcher gave it; null: shown as #id. */
+  name: string | null
+  /** Its tags, in the order given (shared/run-labels.ts). */
+  tags: string[]
 }
 
 export interface RunDetail extends RunSummary {
   seeds: Seeds | null
   config: TrainConfig | null
+  /** Free-text notes; null when none. */
+  notes: string | null
+}
+
+/** A tag in use and how many runs carry it. */
+export interface TagCount {
+  tag: string
+  runs: number
 }
 
 /** What a list of runs can be sorted by. */

@@ -59,6 +59,8 @@ export function runSummary(id: number, over: Partial<RunSummary> = {}): RunSumma
     imported: false,
     attempts: 1,
     worker: null,
+    name: null,
+    tags: [],
     ...over
   }
 }

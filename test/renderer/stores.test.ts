@@ -317,6 +317,7 @@ describe('stats store', () => {
 describe('comparison store', () => {
   const detail = (id: number, lambda: number): RunDetail => ({
     ...runSummary(id, { lambda }),
+    notes: null,
     seeds: { weights: id, alpha: id, order: id, subsample: 0 },
     config: { ...PAPER_TRAIN_DEFAULTS, lambda, alphaInit: { kind: 'grid', grid: [0, 0.5] }, seeds: { weights: id, alpha: id, order: id, subsample: 0 } }
   })
@@ -347,7 +348,7 @@ describe('run detail store', () => {
     vi.useFakeTimers()
     install(
       fakeClient({
-        getRun: (id) => ({ ...runSummary(id, { status: 'running' }), seeds: null, config: null }),
+        getRun: (id) => ({ ...runSummary(id, { status: 'running' }), seeds: null, config: null, notes: null }),
         getAlphaHistory: ([runId]) => [{ runId, steps: [0], epochs: [0], alphas: [[0.5], [0.5], [0.5]], losses: [null] }],
         getEpochMetrics: () => [],
         rerun: () => sweepRow({ id: 8 })

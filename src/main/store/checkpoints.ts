@@ -122,3 +122,17 @@ export function rewindToCheckpoint(sql: Sql, runId: number): number | null {
   sql.stmt('UPDATE runs SET steps_done = ? WHERE id = ?').run(cp.step, runId)
   return cp.step
 }
+
+/**
+ * Puts a run back in the queue, cut back to its checkpoint (or to nothing
+ * when it has none), without an owner and without its last error. Call inside a write.
+ */
+export function requeueFromCheckpoint(sql: Sql, runId: number): void {
+  const at = rewindToCheckpoint(sql, runId)
+  sql
+    .stmt(
+      `UPDATE runs SET status = 'queued', started_at = NULL, finished_at = NULL, steps_done = ?, error = NULL,
+         owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?`
+    )
+    .run(at ?? 0, runId)
+}

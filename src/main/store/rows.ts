@@ -69,18 +69,23 @@ export interface RunSummaryDbRow {
   imported: number
   attempts: number
   worker: string | null
+  name: string | null
+  /** JSON array of the run's tags, in order (from run_tags). */
+  tags_json: string
 }
 
 export interface RunDetailDbRow extends RunSummaryDbRow {
   seeds_json: string | null
   config_json: string | null
+  notes: string | null
 }
 
 export const RUN_SUMMARY_COLUMNS = `r.id, r.sweep_id, r.dataset_id, d.name AS dataset, r.lambda, r.run_index, r.status,
   r.error, r.engine_json, r.created_at, r.started_at, r.finished_at, r.steps_planned, r.steps_done,
-  r.alpha_count, r.alpha_init_json, r.final_alpha_json, r.test_accuracy, r.imported, r.attempts, r.worker`
+  r.alpha_count, r.alpha_init_json, r.final_alpha_json, r.test_accuracy, r.imported, r.attempts, r.worker, r.name,
+  (SELECT json_group_array(t.tag ORDER BY t.pos) FROM run_tags t WHERE t.run_id = r.id) AS tags_json`
 
-export const RUN_DETAIL_COLUMNS = `${RUN_SUMMARY_COLUMNS}, r.seeds_json, r.config_json`
+export const RUN_DETAIL_COLUMNS = `${RUN_SUMMARY_COLUMNS}, r.seeds_json, r.config_json, r.notes`
 
 /** Progress counts per sweep; callers append a WHERE/GROUP BY on sweep_id. */
 export const PROGRESS_COLUMNS = `COUNT(*) AS total,
@@ -161,7 +166,9 @@ export function toRunSummary(r: RunSummaryDbRow): RunSummary {
     testAccuracy: r.test_accuracy,
     imported: r.imported === 1,
     attempts: r.attempts,
-    worker: r.worker
+    worker: r.worker,
+    name: r.name,
+    tags: JSON.parse(r.tags_json) as string[]
   }
 }
 
@@ -177,6 +184,7 @@ export function toRunDetail(r: RunDetailDbRow): RunDetail {
   return {
     ...toRunSummary(r),
     seeds: validated(r.id, 'seeds', r.seeds_json, SeedsSchema),
-    config: validated(r.id, 'config', r.config_json, TrainConfigSchema)
+    config: validated(r.id, 'config', r.config_json, TrainConfigSchema),
+    notes: r.notes
   }
 }

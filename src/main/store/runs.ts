@@ -3,13 +3,13 @@ import { hostname } from 'node:os'
 import type { EngineInfo, EpochMetrics, HistoryChunk, RunDetail, RunResult } from '../../shared/results'
 import { RunGoneError, StoreError } from './errors'
 import type { TrainCheckpoint } from '../engine/trainer'
-import { deleteCheckpoint, putCheckpoint, rewindToCheckpoint } from './checkpoints'
+import { deleteCheckpoint, putCheckpoint, requeueFromCheckpoint } from './checkpoints'
 import { processAlive, processStartToken } from './process-identity'
 import { appendChunk, deleteHistory, insertEpochMetrics } from './history'
 import { checkAlphaVector } from './run-insert'
 import { getRun } from './run-queries'
 import { json } from './rows'
-import { settleSweep } from './sweeps'
+import { reopenSweep, settleSweep } from './sweeps'
 import type { Sql } from './sql'
 
 /** Which process holds a running run, so a restart can tell crashed claims from live ones. */
@@ -193,15 +193,41 @@ export function cancelRun(sql: Sql, runId: number): void {
   })
 }
 
-/** Back to the queue, cut back to its checkpoint (or to nothing when it has none). */
-function requeue(sql: Sql, runId: number): void {
-  const at = rewindToCheckpoint(sql, runId)
-  sql
-    .stmt(
-      `UPDATE runs SET status = 'queued', started_at = NULL, finished_at = NULL, steps_done = ?,
-         owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?`
-    )
-    .run(at ?? 0, runId)
+/** Why a run in this status cannot be retried. */
+function retryRefusal(runId: number, status: string): string {
+  if (status === 'diverged') return `run ${runId} diverged: trained again with the same config and seeds it would diverge the same way; re-run it with a changed config instead`
+  if (status === 'done') return `run ${runId} is done; only a failed or cancelled run can be retried (re-run it to train a copy)`
+  return `run ${runId} is ${status === 'running' ? 'training' : status}; only a failed or cancelled run can be retried`
+}
+
+/**
+ * Puts a failed or cancelled run back in the queue: same id, config and
+ * seeds, from its checkpoint when it has one (else from step 0). Its sweep
+ * becomes active again if it had ended; a paused sweep stays paused.
+ */
+export function retryRun(sql: Sql, runId: number): void {
+  sql.write(() => {
+    const run = requireRun(sql, runId)
+    if (run.status !== 'failed' && run.status !== 'cancelled') throw new StoreError(retryRefusal(runId, run.status))
+    const { trainable } = sql.stmt('SELECT config_json IS NOT NULL AS trainable FROM runs WHERE id = ?').get(runId) as { trainable: number }
+    if (!trainable) throw new StoreError(`run ${runId} was imported and has no training config to train again`)
+    requeueFromCheckpoint(sql, runId)
+    reopenSweep(sql, run.sweep_id)
+  })
+}
+
+/**
+ * Deletes one run with its history, metrics, checkpoint and tags; its id is
+ * never given out again. Refused while it trains (cancel it first); its sweep
+ * settles if this was its last unfinished run.
+ */
+export function deleteRun(sql: Sql, runId: number): void {
+  sql.write(() => {
+    const run = requireRun(sql, runId)
+    if (run.status === 'running') throw new StoreError(`run ${runId} is training; cancel it and let it stop before deleting it`)
+    sql.stmt('DELETE FROM runs WHERE id = ?').run(runId)
+    settleSweep(sql, run.sweep_id)
+  })
 }
 
 /**
@@ -212,7 +238,7 @@ function requeue(sql: Sql, runId: number): void {
 export function requeueRun(sql: Sql, runId: number): void {
   sql.write(() => {
     requireRunning(sql, runId)
-    requeue(sql, runId)
+    requeueFromCheckpoint(sql, runId)
   })
 }
 
@@ -251,7 +277,7 @@ export function resetInterrupted(sql: Sql, opts: ResetOptions = {}): number[] {
       const owner = r.owner_host !== null && r.owner_pid !== null ? { host: r.owner_host, pid: r.owner_pid, start: r.owner_start } : null
       return !isAlive(owner)
     })
-    for (const r of reset) requeue(sql, r.id)
+    for (const r of reset) requeueFromCheckpoint(sql, r.id)
     return reset.map((r) => r.id)
   })
 }

@@ -16,13 +16,16 @@ import type {
   RunPage,
   RunResult,
   SweepProgress,
-  SweepRow
+  SweepRow,
+  TagCount
 } from '../../shared/results'
+import type { RunEdit } from '../../shared/run-labels'
 import type { TrainCheckpoint } from '../engine/trainer'
 import { getCheckpoint } from './checkpoints'
 import { createDataset, ensureDataset, getDatasetByName, listDatasets } from './datasets'
 import { getAlphaHistory, getEpochMetrics } from './history'
 import { openConnection, type OpenOptions } from './open'
+import { editRun, listTags } from './run-labels'
 import { getRun, listFinalAlphas, listFinalAlphasLean, listRuns, type RunQuery } from './run-queries'
 import * as runs from './runs'
 import { Sql } from './sql'
@@ -107,6 +110,23 @@ export class Store {
   }
   deleteSweep(id: number): void {
     sweeps.deleteSweep(this.sql, id)
+  }
+  renameSweep(id: number, name: string): SweepRow {
+    return sweeps.renameSweep(this.sql, id, name)
+  }
+
+  // what researchers write on runs, and runs removed or retried by hand
+  editRun(runId: number, edit: RunEdit): void {
+    editRun(this.sql, runId, edit)
+  }
+  listTags(): TagCount[] {
+    return listTags(this.sql)
+  }
+  deleteRun(runId: number): void {
+    runs.deleteRun(this.sql, runId)
+  }
+  retryRun(runId: number): void {
+    runs.retryRun(this.sql, runId)
   }
 
   // run lifecycle (the sweep runner)

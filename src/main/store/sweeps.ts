@@ -1,4 +1,7 @@
 import type { NewRun, NewSweep, SweepProgress, SweepRow, SweepStatus } from '../../shared/results'
+import { SweepNameSchema } from '../../shared/run-labels'
+import { formatIssues } from '../../shared/validation'
+import { requeueFromCheckpoint } from './checkpoints'
 import { StoreError } from './errors'
 import { insertRuns } from './run-insert'
 import { PROGRESS_COLUMNS, json, toProgress, toSweep, type ProgressDbRow, type SweepDbRow } from './rows'
@@ -92,13 +95,48 @@ export function pauseSweep(sql: Sql, id: number): SweepRow {
   })
 }
 
+/** Hands out the sweep's queued runs again: 'running' once any of its runs has started, else 'queued'. */
+function activate(sql: Sql, id: number): void {
+  const p = sweepProgress(sql, id)
+  setStatus(sql, id, p.queued < p.total ? 'running' : 'queued')
+}
+
+/** A run of this sweep went back to the queue (retry): a sweep that had ended is active again; a paused one stays paused. */
+export function reopenSweep(sql: Sql, id: number): void {
+  const { status } = requireSweep(sql, id)
+  if (status === 'done' || status === 'failed' || status === 'cancelled') activate(sql, id)
+}
+
+/**
+ * Resumes a paused sweep, or a cancelled one: its cancelled runs go back to
+ * the queue (each from its checkpoint, if any), its done and failed runs stay.
+ */
 export function resumeSweep(sql: Sql, id: number): SweepRow {
   return sql.write(() => {
     const sweep = requireSweep(sql, id)
     if (sweep.status === 'queued' || sweep.status === 'running') return sweep
-    if (sweep.status !== 'paused') throw new StoreError(`sweep ${id} is ${sweep.status}; only a paused sweep can be resumed`)
-    setStatus(sql, id, sweep.progress.queued < sweep.progress.total ? 'running' : 'queued')
+    if (sweep.status === 'cancelled') {
+      if (sweep.progress.running > 0) {
+        throw new StoreError(`sweep ${id} is still stopping ${sweep.progress.running} run(s); resume it once they have stopped`)
+      }
+      const cancelled = sql.stmt("SELECT id FROM runs WHERE sweep_id = ? AND status = 'cancelled' ORDER BY id").all(id) as { id: number }[]
+      for (const r of cancelled) requeueFromCheckpoint(sql, r.id)
+    } else if (sweep.status !== 'paused') {
+      throw new StoreError(`sweep ${id} is ${sweep.status}; only a paused or cancelled sweep can be resumed`)
+    }
+    activate(sql, id)
     settleSweep(sql, id)
+    return requireSweep(sql, id)
+  })
+}
+
+/** Renames a sweep (the name is only a label: specs, runs and exports refer to its id). */
+export function renameSweep(sql: Sql, id: number, name: string): SweepRow {
+  const parsed = SweepNameSchema.safeParse(name)
+  if (!parsed.success) throw new StoreError(`sweep ${id}: name: ${formatIssues(parsed.error.issues)}`)
+  return sql.write(() => {
+    requireSweep(sql, id)
+    sql.stmt('UPDATE sweeps SET name = ? WHERE id = ?').run(parsed.data, id)
     return requireSweep(sql, id)
   })
 }

@@ -38,7 +38,7 @@ describe('openStore', () => {
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
       (t) => t.name
     )
-    expect(tables).toEqual(['alpha_history', 'datasets', 'epoch_metrics', 'run_checkpoints', 'runs', 'sqlite_sequence', 'sweeps'])
+    expect(tables).toEqual(['alpha_history', 'datasets', 'epoch_metrics', 'run_checkpoints', 'run_tags', 'runs', 'sqlite_sequence', 'sweeps'])
     store.close()
   })
 
