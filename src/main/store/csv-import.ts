@@ -1,7 +1,15 @@
 /**
  * Imports one original-study CSV as one dataset. The file is parsed and
- * checked completely before anything is written, then everything goes in in
- * one transaction: a bad file leaves the database exactly as it was.
+ * checked completely before anything is written: a bad file leaves the
+ * database exactly as it was. The writes then go in short transactions (a
+ * 140 MB file is seconds of writing, and one transaction would hold the file's
+ * lock, and freeze whoever else writes to it, all that time): the sweep is
+ * created paused and marked as importing, its runs go in as queued (invisible
+ * to the statistics, which read done runs, and never trained, since the sweep
+ * is paused) IMPORT_BATCH_RECORDS records at a time, and one last short
+ * transaction turns them all done at once. A failure part-way deletes what was
+ * written; an import cut off by a crash is deleted by the next import once
+ * its process is gone (cleanupAbandonedImports).
  *
  * Imported runs are complete ('done', imported = 1) with no config: λ, the
  * iteration (as runIndex) and the α trajectory are all the file says. The
@@ -16,15 +24,20 @@
  * (cadence unknown) record k sits at k × recordEvery, epochs unknown.
  */
 import { readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { basename, extname } from 'node:path'
 import { configKey } from './config-key'
 import { StoreError } from './errors'
+import { processAlive, processStartToken } from './process-identity'
+import type { Sql } from './sql'
 import { parseOriginalCsv, type CsvRun } from './csv-parse'
 import { createDataset, getDatasetByName } from './datasets'
 import { appendChunk } from './history'
 import type { Store } from './store'
 
 export const ORIGINAL_RECORD_EVERY = 100
+/** Records written per transaction (about a tenth of a second of writing). */
+export const IMPORT_BATCH_RECORDS = 50_000
 /** ⌈60,000 / 64⌉: the study's batches per epoch on the full training set. */
 export const ORIGINAL_BATCHES_PER_EPOCH = 938
 
@@ -73,7 +86,7 @@ function insertImportedRun(store: Store, sweepId: number, datasetId: number, alp
       .stmt(
         `INSERT INTO runs (sweep_id, dataset_id, lambda, run_index, status, created_at, started_at, finished_at,
            alpha_count, alpha_init_json, final_alpha_json, imported, config_key)
-         VALUES (?, ?, ?, ?, 'done', ?, NULL, ?, ?, ?, ?, 1, ?)`
+         VALUES (?, ?, ?, ?, 'queued', ?, NULL, ?, ?, ?, ?, 1, ?)`
       )
       .run(sweepId, datasetId, run.lambda, run.iteration, now, now, alphaCount, JSON.stringify(first), JSON.stringify(last),
         configKey({ datasetId, lambda: run.lambda, runIndex: run.iteration, seeds: null, config: null, alphaInit: first }))
@@ -81,6 +94,46 @@ function insertImportedRun(store: Store, sweepId: number, datasetId: number, alp
   )
   appendChunk(sql, id, alphaCount, { steps, epochs, losses: null, alphas: run.records.flatMap((r) => r.alphas) })
   return id
+}
+
+/** Who is importing: an import whose owner is gone was cut off by a crash. */
+interface ImportOwner {
+  host: string
+  pid: number
+  start: string | null
+}
+
+/**
+ * Deletes imports a crash cut off (their sweep still paused and marked
+ * importing, their process gone on this host), with their datasets. Another
+ * live process's import in progress is left alone.
+ */
+export function cleanupAbandonedImports(sql: Sql): number {
+  const rows = sql
+    .stmt("SELECT id, json_extract(spec_json, '$.importing') AS owner FROM sweeps WHERE status = 'paused' AND json_extract(spec_json, '$.importing') IS NOT NULL")
+    .all() as { id: number; owner: string }[]
+  let removed = 0
+  for (const row of rows) {
+    const owner = JSON.parse(row.owner) as ImportOwner
+    if (owner.host !== hostname() || processAlive(owner.pid, owner.start)) continue
+    removeImport(sql, row.id)
+    removed++
+  }
+  return removed
+}
+
+/** Deletes an import's sweep (its runs and history cascade) and the datasets only it used. */
+function removeImport(sql: Sql, sweepId: number): void {
+  sql.write(() => {
+    const datasets = sql.stmt('SELECT DISTINCT dataset_id AS id FROM runs WHERE sweep_id = ?').all(sweepId) as { id: number }[]
+    const named = sql.stmt("SELECT id FROM datasets WHERE name = (SELECT json_extract(spec_json, '$.dataset') FROM sweeps WHERE id = ?)").get(sweepId) as
+      | { id: number }
+      | undefined
+    sql.stmt('DELETE FROM sweeps WHERE id = ?').run(sweepId)
+    for (const id of new Set([...datasets.map((d) => d.id), ...(named ? [named.id] : [])])) {
+      sql.stmt('DELETE FROM datasets WHERE id = ? AND NOT EXISTS (SELECT 1 FROM runs WHERE dataset_id = ?)').run(id, id)
+    }
+  })
 }
 
 /** Imports CSV text; `fileName` names it in errors. */
@@ -94,20 +147,41 @@ export function importOriginalCsv(store: Store, text: string, opts: CsvImportOpt
   const name = (opts.datasetName ?? basename(file, extname(file))).trim()
   if (name === '') throw new StoreError(`${file}: the dataset needs a non-empty name`)
   const parsed = parseOriginalCsv(text, file)
-  if (getDatasetByName(store.sql, name)) {
-    throw new StoreError(`${file}: a dataset named '${name}' already exists; import it under another name`)
-  }
-  return store.sql.write(() => {
-    const dataset = createDataset(store.sql, { name, source: 'imported-csv', subsample: { file: basename(file) } })
-    const records = parsed.runs.reduce((n, r) => n + r.records.length, 0)
-    const { sweep } = store.createSweep({
-      name: `import ${basename(file)}`,
-      status: 'done',
-      spec: { kind: 'imported-csv', file: basename(file), dataset: name, recordEvery, batchesPerEpoch, steps, runs: parsed.runs.length, records, skipped: parsed.skipped }
-    })
-    const runIds = parsed.runs.map((run) => insertImportedRun(store, sweep.id, dataset.id, parsed.alphaCount, run, { recordEvery, batchesPerEpoch }))
-    return { datasetId: dataset.id, sweepId: sweep.id, runIds, records, skipped: parsed.skipped }
+  const sql = store.sql
+  cleanupAbandonedImports(sql)
+  const records = parsed.runs.reduce((n, r) => n + r.records.length, 0)
+  const spec = { kind: 'imported-csv', file: basename(file), dataset: name, recordEvery, batchesPerEpoch, steps, runs: parsed.runs.length, records, skipped: parsed.skipped }
+  const owner: ImportOwner = { host: hostname(), pid: process.pid, start: processStartToken(process.pid) }
+  const { datasetId, sweepId } = sql.write(() => {
+    if (getDatasetByName(sql, name)) throw new StoreError(`${file}: a dataset named '${name}' already exists; import it under another name`)
+    const dataset = createDataset(sql, { name, source: 'imported-csv', subsample: { file: basename(file) } })
+    const { sweep } = store.createSweep({ name: `import ${basename(file)}`, status: 'paused', spec: { ...spec, importing: owner } })
+    return { datasetId: dataset.id, sweepId: sweep.id }
   })
+  const runIds: number[] = []
+  try {
+    for (let i = 0; i < parsed.runs.length; ) {
+      sql.write(() => {
+        for (let written = 0; i < parsed.runs.length && (written === 0 || written + parsed.runs[i].records.length <= IMPORT_BATCH_RECORDS); i++) {
+          runIds.push(insertImportedRun(store, sweepId, datasetId, parsed.alphaCount, parsed.runs[i], { recordEvery, batchesPerEpoch }))
+          written += parsed.runs[i].records.length
+        }
+      })
+    }
+    // All at once: the statistics see the whole file or none of it.
+    sql.write(() => {
+      sql.stmt("UPDATE runs SET status = 'done' WHERE sweep_id = ?").run(sweepId)
+      sql.stmt("UPDATE sweeps SET status = 'done', finished_at = ?, spec_json = ? WHERE id = ?").run(sql.now(), JSON.stringify(spec), sweepId)
+    })
+  } catch (err) {
+    try {
+      removeImport(sql, sweepId)
+    } catch {
+      // Left paused and marked importing: the next import removes it once this process is gone.
+    }
+    throw err
+  }
+  return { datasetId, sweepId, runIds, records, skipped: parsed.skipped }
 }
 
 /** Reads and imports a CSV file; a missing or unreadable file is an error naming it. */
