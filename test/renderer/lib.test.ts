@@ -4,6 +4,9 @@ import { collapseOption } from '../../src/renderer/src/charts/collapse-options'
 import { finalAlphaScatterOption, poolHistograms } from '../../src/renderer/src/charts/distribution-options'
 import { countPoints } from '../../src/renderer/src/charts/base'
 import { diffConfigs, flattenConfig } from '../../src/renderer/src/lib/config-diff'
+import { comparableConfig } from '../../src/renderer/src/stores/comparison'
+import { DEFAULT_ALPHA_GRID, PAPER_TRAIN_DEFAULTS } from '../../src/shared/config'
+import { runSummary } from './fake-client'
 import { toCsv } from '../../src/renderer/src/lib/csv'
 import { estimateSweep, trainCount } from '../../src/renderer/src/lib/estimate'
 import { fmtDuration, fmtLambda } from '../../src/renderer/src/lib/format'
@@ -62,10 +65,20 @@ describe('config diff', () => {
       { lr: 0.01, lambda: 0.05, extra: true }
     ])
     expect(rows).toEqual([
-      { key: 'lr', values: ['0.01', '0.01'], differs: false },
-      { key: 'lambda', values: ['0', '0.05'], differs: true },
-      { key: 'extra', values: ['—', 'true'], differs: true }
+      { key: 'lr', values: ['0.01', '0.01'], differs: false, partial: false },
+      { key: 'lambda', values: ['0', '0.05'], differs: true, partial: false },
+      // A setting one config does not record is no difference.
+      { key: 'extra', values: ['not recorded', 'true'], differs: false, partial: true }
     ])
+  })
+
+  it('compares a trained run with an imported one on what both record: λ and dataset, and where they came from', () => {
+    const trained = { ...runSummary(1, { lambda: 0.01 }), seeds: { weights: 1, alpha: 1, order: 1, subsample: 0 }, config: { ...PAPER_TRAIN_DEFAULTS, lambda: 0.01, alphaInit: { kind: 'grid' as const, grid: [...DEFAULT_ALPHA_GRID] }, seeds: { weights: 1, alpha: 1, order: 1, subsample: 0 } }, notes: null }
+    const imported = { ...runSummary(2, { lambda: 0.02, imported: true, engine: null, dataset: 'study-1' }), seeds: null, config: null, notes: null }
+    const rows = diffConfigs([comparableConfig(trained), comparableConfig(imported)])
+    expect(rows.filter((r) => r.differs).map((r) => r.key)).toEqual(['source', 'dataset', 'lambda'])
+    expect(rows.some((r) => r.values.includes('null'))).toBe(false)
+    expect(rows.find((r) => r.key === 'epochs')).toMatchObject({ values: ['10', 'not recorded'], differs: false, partial: true })
   })
 })
 
@@ -99,7 +112,8 @@ describe('chart options', () => {
     pct,
     ci_low: Math.max(0, pct - 20),
     ci_high: Math.min(100, pct + 20),
-    per_alpha: [{ index: 0, n: 2, collapsed: 1, pct: 50, ci_low: 10, ci_high: 90 }]
+    per_alpha: [{ index: 0, n: 2, collapsed: 1, pct: 50, ci_low: 10, ci_high: 90 }],
+    repeats: 0
   })
 
   it('draws one line and one CI band per dataset, toggled together by the legend', () => {

@@ -166,6 +166,36 @@ describe('sweeps store', () => {
     live.disconnect()
   })
 
+  it('shows a stopped card as its run is now once another process finished it (data-changed)', async () => {
+    const history = [{ runId: 14, steps: [1, 50, 100], epochs: [0, 0, 1], alphas: [[0.5, 0.2, 0], [0.5, 0.5, 0.5], [0.5, 0.7, 0.9]], losses: [null, null, null] }]
+    let status: 'queued' | 'done' = 'queued'
+    install(
+      fakeClient({
+        getAlphaHistory: () => history,
+        getRun: (id) => ({ ...runSummary(id, { status, stepsDone: status === 'done' ? 100 : 10, finalAlpha: [0, 0.5, 0.9], testAccuracy: 0.71 }), seeds: null, config: null, notes: null })
+      })
+    )
+    vi.useFakeTimers()
+    const live = useLiveRunsStore()
+    live.connect()
+    await vi.runOnlyPendingTimersAsync()
+    client.emit({ type: 'run-started', runId: 14, sweepId: 1, engine: 'native', backend: 'avx2', totalSteps: 100 })
+    client.emit(progress(14, [1], [0.5, 0.5, 0.5]))
+    client.emit({ type: 'run-stopped', runId: 14, sweepId: 1, how: 'requeued' })
+    // Still queued elsewhere: the card stays stopped.
+    client.emit({ type: 'data-changed', source: 'other-process' })
+    await vi.advanceTimersByTimeAsync(500)
+    expect(live.liveRuns.find((r) => r.runId === 14)?.status).toBe('stopped')
+    // A CLI on the same database trained it to the end.
+    status = 'done'
+    client.emit({ type: 'data-changed', source: 'other-process' })
+    await vi.advanceTimersByTimeAsync(500)
+    const run = live.liveRuns.find((r) => r.runId === 14)
+    expect(run).toMatchObject({ status: 'done', step: 100, testAccuracy: 0.71, finalAlpha: [0, 0.5, 0.9] })
+    expect(run?.steps).toEqual([1, 50, 100])
+    live.disconnect()
+  })
+
   it('estimates the remaining time from the step time until a rate is measured', async () => {
     const status = useStatusStore()
     await status.refresh()
@@ -340,6 +370,21 @@ describe('comparison store', () => {
 
     cmp.toggleAlpha(1)
     expect([0, 1, 2].map(cmp.isAlphaShown)).toEqual([true, false, true])
+  })
+
+  it('follows changes made elsewhere: a data-changed event reloads the runs on show', async () => {
+    let accuracy = 0.5
+    install(fakeClient({ getRun: (id) => ({ ...detail(id, 0), testAccuracy: accuracy }) }))
+    vi.useFakeTimers()
+    const cmp = useComparisonStore()
+    cmp.connect()
+    await cmp.load([1, 2])
+    accuracy = 0.8
+    client.emit({ type: 'data-changed', source: 'other-process' })
+    await vi.advanceTimersByTimeAsync(500)
+    expect(cmp.runs.map((r) => r.testAccuracy)).toEqual([0.8, 0.8])
+    cmp.disconnect()
+    expect(client.listenerCount()).toBe(0)
   })
 })
 

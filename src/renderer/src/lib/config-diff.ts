@@ -14,7 +14,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function scalarText(v: unknown): string {
   if (v === null) return 'null'
-  if (v === undefined) return '—'
+  if (v === undefined) return NOT_RECORDED
   if (typeof v === 'number') return String(Number(v.toPrecision(12)))
   return String(v)
 }
@@ -33,11 +33,17 @@ export function flattenConfig(value: unknown, prefix = '', out: FlatConfig = {})
   return out
 }
 
+/** The text of a setting a config does not record (an imported run has no training config). */
+export const NOT_RECORDED = 'not recorded'
+
 export interface DiffRow {
   key: string
-  /** One text per config; '—' where a config does not have the setting. */
+  /** One text per config; NOT_RECORDED where a config does not have the setting. */
   values: string[]
+  /** Two configs that record the setting disagree on it (a setting one of them does not record is no difference). */
   differs: boolean
+  /** Some config does not record it. */
+  partial: boolean
 }
 
 export function diffConfigs(configs: readonly unknown[]): DiffRow[] {
@@ -53,8 +59,9 @@ export function diffConfigs(configs: readonly unknown[]): DiffRow[] {
     }
   }
   return keys.map((key) => {
-    const values = flats.map((f) => f[key] ?? '—')
-    return { key, values, differs: values.some((v) => v !== values[0]) }
+    const recorded = flats.map((f) => f[key]).filter((v) => v !== undefined)
+    const values = flats.map((f) => f[key] ?? NOT_RECORDED)
+    return { key, values, differs: new Set(recorded).size > 1, partial: recorded.length < flats.length }
   })
 }
 

@@ -1,3 +1,4 @@
+import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AlphaSeries, RunDetail } from '@shared/results'
@@ -7,15 +8,22 @@ import { latestRequest } from '../lib/latest'
 
 const HISTORY_POINTS = 1000
 
-/** What Compare diffs: the training config plus where and how the run trained. */
+/**
+ * What Compare diffs: the training config plus where and how the run trained.
+ * An imported run records none of it (the study's CSV holds λ, the iteration
+ * and α): its settings are left out, so they show as "not recorded" and do not
+ * count as differences; only `source` says it was imported.
+ */
 export function comparableConfig(run: RunDetail): Record<string, unknown> {
+  const seeds = run.seeds ?? run.config?.seeds
   return {
-    ...(run.config ? readableConfig(run.config, false) : { config: run.imported ? 'imported from CSV (no config)' : null }),
+    source: run.imported ? 'imported from a CSV (no training config)' : 'trained here',
+    ...(run.config ? readableConfig(run.config, false) : {}),
     // The dataset label (base, size, subsample seed) says more than the config's base name.
     dataset: run.dataset,
     lambda: run.lambda,
-    seeds: run.seeds ?? run.config?.seeds ?? null,
-    engine: run.engine ? `${run.engine.engine}/${run.engine.backend}` : null
+    ...(seeds ? { seeds } : {}),
+    ...(run.engine ? { engine: `${run.engine.engine}/${run.engine.backend}` } : {})
   }
 }
 
@@ -32,7 +40,9 @@ export const useComparisonStore = defineStore('comparison', () => {
   const alphaCount = computed(() => Math.max(0, ...runs.value.map((r) => r.alphaCount)))
   const diff = computed(() => diffConfigs(runs.value.map(comparableConfig)))
   const differing = computed(() => diff.value.filter((d) => d.differs))
-  const identical = computed(() => diff.value.filter((d) => !d.differs))
+  const identical = computed(() => diff.value.filter((d) => !d.differs && !d.partial))
+  /** Settings some run (an imported one) does not record and the others agree on. */
+  const unrecorded = computed(() => diff.value.filter((d) => !d.differs && d.partial))
 
   function historyOf(runId: number): AlphaSeries | undefined {
     return histories.value.find((h) => h.runId === runId)
@@ -66,5 +76,21 @@ export const useComparisonStore = defineStore('comparison', () => {
     )
   }
 
-  return { ids, runs, histories, hiddenAlpha, loading, error, alphaCount, diff, differing, identical, historyOf, isAlphaShown, toggleAlpha, load }
+  // Runs that finish, or change elsewhere (renamed, re-trained, deleted by another process): follow within a second.
+  const reloadSoon = useDebounceFn(() => void load(ids.value), 150, { maxWait: 400 })
+  let unsubscribe: (() => void) | null = null
+  function connect(): void {
+    if (unsubscribe) return
+    unsubscribe = apiClient().onEvent((e) => {
+      if (ids.value.length === 0) return
+      if (e.type === 'data-changed' || ((e.type === 'run-finished' || e.type === 'run-failed') && ids.value.includes(e.runId))) void reloadSoon()
+    })
+  }
+  function disconnect(): void {
+    unsubscribe?.()
+    unsubscribe = null
+    reloadSoon.cancel()
+  }
+
+  return { ids, runs, histories, hiddenAlpha, loading, error, alphaCount, diff, differing, identical, unrecorded, historyOf, isAlphaShown, toggleAlpha, load, connect, disconnect }
 })

@@ -219,8 +219,38 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
     }
   }
 
+  /**
+   * Cards left "stopped" (paused, or stopped before a reconnect) whose run has
+   * moved on elsewhere since (another process resumed and finished it): shown
+   * as they are now, not as they were.
+   */
+  async function reconcileStopped(): Promise<void> {
+    const stopped = [...live.value.values()].filter((r) => r.status === 'stopped')
+    const details = await Promise.all(stopped.map((r) => apiClient().getRun(r.runId).catch(() => null)))
+    stopped.forEach((run, i) => {
+      const d = details[i]
+      if (!d || run.status !== 'stopped') return
+      if (d.status === 'done' || d.status === 'diverged') {
+        run.finalAlpha = d.finalAlpha
+        run.testAccuracy = d.testAccuracy
+        run.step = d.stepsDone
+        // Its curve now: everything the store holds (what came after the stop was never seen here).
+        run.steps = []
+        run.alphas = run.alphas.map(() => [])
+        ended(run, 'done')
+        void backfill(run)
+      } else if (d.status === 'failed') {
+        run.error = d.error
+        ended(run, 'failed')
+      } else if (d.status === 'running') {
+        live.value.delete(run.runId)
+      }
+    })
+  }
+
   /** Runs already training when the UI connects, shown with their history so far. */
   async function loadRunning(): Promise<void> {
+    await reconcileStopped()
     const page = await apiClient()
       .listRuns({ status: ['running'], limit: 50 })
       .catch(() => null)
