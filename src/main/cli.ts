@@ -7,6 +7,7 @@ import { IMPORT_IDX_HELP, importIdxCommand } from './cli/import-idx'
 import { SWEEP_HELP, sweep } from './cli/sweep'
 import { WORKER_HELP, worker } from './cli/worker'
 import { RUNS_HELP, runs } from './cli/runs'
+import { RUN_DELETE_HELP, RUN_EDIT_HELP, RUN_RETRY_HELP, runDelete, runEdit, runRetry } from './cli/run-manage'
 import { STATS_HELP, stats } from './cli/stats'
 import { SURVIVAL_HELP, survival } from './cli/survival'
 import { REPORT_HELP, report } from './cli/report'
@@ -22,6 +23,9 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   sweep: { run: sweep, help: SWEEP_HELP },
   worker: { run: worker, help: WORKER_HELP },
   runs: { run: runs, help: RUNS_HELP },
+  'run-edit': { run: runEdit, help: RUN_EDIT_HELP },
+  'run-delete': { run: runDelete, help: RUN_DELETE_HELP },
+  'run-retry': { run: runRetry, help: RUN_RETRY_HELP },
   stats: { run: stats, help: STATS_HELP },
   survival: { run: survival, help: SURVIVAL_HELP },
   report: { run: report, help: REPORT_HELP },

@@ -364,6 +364,15 @@ export class WorkbenchService {
         this.emitEvent({ type: 'data-changed', source: 'delete' })
       },
 
+      renameSweep: async (id, name) => {
+        this.requireSweep(id)
+        this.store.renameSweep(id, name)
+        this.sweepChanged(id)
+        // Run lists show sweep names too.
+        this.emitEvent({ type: 'data-changed', source: 'edit' })
+        return this.requireSweep(id)
+      },
+
       listDatasets: async () => this.store.listDatasets(),
       listRuns: async (query) => this.store.listRuns(query),
       getRun: async (id) => this.requireRun(id),
@@ -398,6 +407,31 @@ export class WorkbenchService {
         const run = this.requireRun(runId)
         this.runner.cancelRun(runId)
         this.sweepChanged(run.sweepId)
+      },
+
+      editRun: async (runId, edit) => {
+        this.requireRun(runId)
+        this.store.editRun(runId, edit)
+        this.emitEvent({ type: 'data-changed', source: 'edit' })
+        return this.requireRun(runId)
+      },
+
+      listRunTags: async () => this.store.listTags(),
+
+      deleteRun: async (runId) => {
+        const run = this.requireRun(runId)
+        // Refused while it trains (cancel it first), by the store, inside the delete's transaction.
+        this.store.deleteRun(runId)
+        this.sweepChanged(run.sweepId)
+        this.emitEvent({ type: 'data-changed', source: 'delete' })
+      },
+
+      retryRun: async (runId) => {
+        const run = this.requireRun(runId)
+        this.store.retryRun(runId)
+        this.sweepChanged(run.sweepId)
+        this.runner.kick()
+        return this.requireRun(runId)
       },
 
       getCollapseStats: async (q) => collectCollapse(this.store, { ...this.statsFilter(q), threshold: q.threshold }),

@@ -20,9 +20,11 @@ import {
   type RunDetail,
   type RunPage,
   type SweepRow,
+  type TagCount,
   type SurvivalResult
 } from './results'
 import { COLLAPSE_THRESHOLD } from './constants'
+import { RunEditSchema, SweepNameSchema, TagSchema } from './run-labels'
 import { SweepSpecSchema } from './sweep-spec'
 
 /**
@@ -54,7 +56,16 @@ export const RunListQuerySchema = z.object({
   /** Only runs whose final α_i are all within [finalAlphaMin, finalAlphaMax]. */
   finalAlphaMin: z.number().min(0).max(1).optional(),
   finalAlphaMax: z.number().min(0).max(1).optional(),
-  /** Free text matched against run id, sweep name, dataset, λ, status, engine. */
+  /** The parallel-coordinates brush: the mean of a run's final α, the mean of its initial α, its test accuracy (all inclusive; a run without the value is out). */
+  finalAlphaMeanMin: z.number().min(0).max(1).optional(),
+  finalAlphaMeanMax: z.number().min(0).max(1).optional(),
+  alphaInitMeanMin: z.number().min(0).max(1).optional(),
+  alphaInitMeanMax: z.number().min(0).max(1).optional(),
+  testAccuracyMin: z.number().min(0).max(1).optional(),
+  testAccuracyMax: z.number().min(0).max(1).optional(),
+  /** Runs carrying any of these tags (exact). */
+  tags: z.array(TagSchema).max(MAX_FILTER_ITEMS).optional(),
+  /** Free text matched against run id, sweep name, dataset, λ, status, engine, run name and tags. */
   search: z.string().max(200).optional(),
   orderBy: z.enum(RUN_ORDER_FIELDS).optional(),
   descending: z.boolean().optional(),
@@ -133,9 +144,11 @@ export const API = {
   queueSweep: args(SweepSpecSchema).returns<SweepRow>(),
   listSweeps: args().returns<SweepRow[]>(),
   pauseSweep: args(id).returns<SweepRow>(),
+  /** A paused sweep goes on; a cancelled one requeues its cancelled runs (done runs kept). */
   resumeSweep: args(id).returns<SweepRow>(),
   cancelSweep: args(id).returns<SweepRow>(),
   deleteSweep: args(id).returns<void>(),
+  renameSweep: args(id, SweepNameSchema).returns<SweepRow>(),
   /** Datasets that have runs in the database (one per base × subsample × seed, and imported CSVs). */
   listDatasets: args().returns<DatasetRow[]>(),
   listRuns: args(RunListQuerySchema).returns<RunPage>(),
@@ -145,6 +158,14 @@ export const API = {
   /** Queues a new one-run sweep with the run's exact config. */
   rerun: args(id).returns<SweepRow>(),
   cancelRun: args(id).returns<void>(),
+  /** Sets a run's display name, notes and/or tags (empty name or notes clear them). */
+  editRun: args(id, RunEditSchema).returns<RunDetail>(),
+  /** Every tag in use, with how many runs carry it (the runs list's tag filter). */
+  listRunTags: args().returns<TagCount[]>(),
+  /** Deletes one run and its history; refused while it trains. */
+  deleteRun: args(id).returns<void>(),
+  /** Puts a failed or cancelled run back in the queue (same id, config and seeds), from its checkpoint if it has one. */
+  retryRun: args(id).returns<RunDetail>(),
   getCollapseStats: args(StatsQuerySchema).returns<CollapseRow[]>(),
   getHistograms: args(HistogramQuerySchema).returns<AlphaHistogram[]>(),
   getFinalAlphaPoints: args(StatsQuerySchema).returns<AlphaPoint[]>(),

@@ -38,6 +38,7 @@ export const API_METHODS = [
   'resumeSweep',
   'cancelSweep',
   'deleteSweep',
+  'renameSweep',
   'listDatasets',
   'listRuns',
   'getRun',
@@ -45,6 +46,10 @@ export const API_METHODS = [
   'getEpochMetrics',
   'rerun',
   'cancelRun',
+  'editRun',
+  'listRunTags',
+  'deleteRun',
+  'retryRun',
   'getCollapseStats',
   'getHistograms',
   'getFinalAlphaPoints',
@@ -98,10 +103,10 @@ export type WorkbenchEvent =
   | { type: 'queue-changed'; queue: QueueState }
   /**
    * Stored data changed in a way no other event describes: another process
-   * (the CLI, a second app) wrote to the database, or a CSV was imported or a
-   * sweep deleted. Every view re-reads what it shows.
+   * (the CLI, a second app) wrote to the database, or a CSV was imported, a
+   * sweep or run deleted, a run renamed or tagged. Every view re-reads what it shows.
    */
-  | { type: 'data-changed'; source: 'other-process' | 'import' | 'delete' }
+  | { type: 'data-changed'; source: 'other-process' | 'import' | 'delete' | 'edit' }
 
 export type EventListener = (event: WorkbenchEvent) => void
 

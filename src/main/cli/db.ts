@@ -9,11 +9,12 @@ export const DB_FLAG = { db: { type: 'string' } } as const
  * Opens the database named by --db (else $ALPHA_WB_DB, else the app's). Only
  * commands that add data create a missing file; the others say it is missing.
  */
-export function openDb(dbFlag: string | undefined, opts: { create: boolean }): { store: Store; path: string } {
+export function openDb(dbFlag: string | undefined, opts: { create: boolean; write?: boolean }): { store: Store; path: string } {
   const path = dbFlag ?? defaultDbPath()
   if (!opts.create && !existsSync(path)) throw new CliError(`no database at ${path} (queue a sweep or import a CSV first, or pass --db PATH)`)
   // Read commands open read-only: they never write (not even a schema into an empty file) and work on read-only files.
-  return { store: openStore(path, opts.create ? { create: true } : { readonly: true }), path }
+  // Commands that change existing runs (`write`) open it writable but never create it.
+  return { store: openStore(path, opts.create ? { create: true } : opts.write ? { create: false } : { readonly: true }), path }
 }
 
 /** Dataset names: exact names, or a base name ('fashion-mnist') matching all its subsamples ('fashion-mnist:10000:s0'). */

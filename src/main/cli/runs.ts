@@ -5,8 +5,9 @@ import { DB_FLAG, matchDatasets, openDb } from './db'
 import { formatTable } from './table'
 import { sweepFlag } from './stats'
 
-export const RUNS_HELP = `runs [--sweep ID] [--dataset NAME] [--status S] [--limit N] [--offset N] [--json] [--db PATH]
-  Lists runs: id, sweep, dataset, λ, status, steps, final α, test accuracy.`
+export const RUNS_HELP = `runs [--sweep ID] [--dataset NAME] [--status S] [--tag T] [--limit N] [--offset N] [--json] [--db PATH]
+  Lists runs: id, sweep, dataset, λ, status, steps, final α, test accuracy (and name and tags, where given).
+  --tag T: runs tagged T (repeat it for runs with any of several tags).`
 
 export async function runs(argv: string[]): Promise<number> {
   const { values } = parseCommand(argv, {
@@ -14,6 +15,7 @@ export async function runs(argv: string[]): Promise<number> {
     sweep: { type: 'string' },
     dataset: { type: 'string' },
     status: { type: 'string' },
+    tag: { type: 'string', multiple: true },
     limit: { type: 'string' },
     offset: { type: 'string' },
     json: { type: 'boolean' }
@@ -29,7 +31,7 @@ export async function runs(argv: string[]): Promise<number> {
     const datasets = values.dataset ? matchDatasets(store, [values.dataset]) : [undefined]
     const all = datasets.flatMap((name) => {
       const datasetId = name === undefined ? undefined : store.getDatasetByName(name)!.id
-      return store.listRuns({ sweepId, datasetId, status: values.status as RunStatus | undefined, limit, offset }).runs
+      return store.listRuns({ sweepId, datasetId, status: values.status as RunStatus | undefined, tags: values.tag, limit, offset }).runs
     })
     if (values.json) {
       console.log(JSON.stringify(all, null, 2))
@@ -40,9 +42,11 @@ export async function runs(argv: string[]): Promise<number> {
       return 0
     }
     const fmt = (a: number[] | null): string => (a ? a.map((x) => x.toFixed(3)).join(' ') : '—')
+    // Name and tags only when some run has them, so the usual table stays as it was.
+    const labelled = all.some((r) => r.name !== null || r.tags.length > 0)
     console.log(
       formatTable(
-        ['run', 'sweep', 'dataset', 'λ', '#', 'status', 'steps', 'α init', 'final α', 'test acc', 'engine'],
+        ['run', 'sweep', 'dataset', 'λ', '#', 'status', 'steps', 'α init', 'final α', 'test acc', 'engine', ...(labelled ? ['name', 'tags'] : [])],
         all.map((r) => [
           r.id,
           r.sweepId,
@@ -54,9 +58,10 @@ export async function runs(argv: string[]): Promise<number> {
           fmt(r.alphaInit),
           fmt(r.finalAlpha),
           r.testAccuracy === null ? '—' : `${(r.testAccuracy * 100).toFixed(2)}%`,
-          r.engine ? `${r.engine.engine}/${r.engine.backend}` : r.imported ? 'imported' : '—'
+          r.engine ? `${r.engine.engine}/${r.engine.backend}` : r.imported ? 'imported' : '—',
+          ...(labelled ? [r.name ?? '', r.tags.join(', ')] : [])
         ]),
-        ['r', 'r', 'l', 'r', 'r', 'l', 'r', 'l', 'l', 'r', 'l']
+        ['r', 'r', 'l', 'r', 'r', 'l', 'r', 'l', 'l', 'r', 'l', ...(labelled ? (['l', 'l'] as const) : [])]
       )
     )
     return 0

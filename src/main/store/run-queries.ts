@@ -34,9 +34,10 @@ const ORDER_SQL: Record<RunListOrder, string> = {
   finalAlpha2: finalAlpha(2)
 }
 
-/** What free-text search looks in: run id (also as #id), sweep name, dataset, λ, status, engine/backend ('imported' when none). */
+/** What free-text search looks in: run id (also as #id), sweep name, dataset, λ, status, engine/backend ('imported' when none), the run's name and tags. */
 const SEARCH_TEXT = `lower('#' || r.id || ' ' || r.id || ' ' || s.name || ' ' || d.name || ' ' || r.lambda || ' ' || r.status || ' ' ||
-  COALESCE(json_extract(r.engine_json, '$.engine') || '/' || json_extract(r.engine_json, '$.backend'), 'imported'))`
+  COALESCE(json_extract(r.engine_json, '$.engine') || '/' || json_extract(r.engine_json, '$.backend'), 'imported') || ' ' ||
+  COALESCE(r.name, '') || ' ' || COALESCE((SELECT group_concat(t.tag, ' ') FROM run_tags t WHERE t.run_id = r.id), ''))`
 
 export const MAX_PAGE = 10_000
 
@@ -96,6 +97,15 @@ function runFilter(q: RunQuery): { where: string; args: (number | string)[]; swe
       q.finalAlphaMax ?? 1
     )
   }
+  const range = (value: string, min: number | undefined, max: number | undefined): void => {
+    if (min !== undefined) add(`${value} >= ?`, min)
+    if (max !== undefined) add(`${value} <= ?`, max)
+  }
+  range('(SELECT avg(value) FROM json_each(r.final_alpha_json))', q.finalAlphaMeanMin, q.finalAlphaMeanMax)
+  range('(SELECT avg(value) FROM json_each(r.alpha_init_json))', q.alphaInitMeanMin, q.alphaInitMeanMax)
+  range('r.test_accuracy', q.testAccuracyMin, q.testAccuracyMax)
+  // Runs with any of the tags, through run_tags_by_tag.
+  if (q.tags?.length) add('r.id IN (SELECT run_id FROM run_tags WHERE tag IN (SELECT value FROM json_each(?)))', JSON.stringify(q.tags))
   const words = (q.search ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean)
   for (const w of words) add(`instr(${SEARCH_TEXT}, ?) > 0`, w)
   return { where: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', args, sweeps: words.length > 0 }

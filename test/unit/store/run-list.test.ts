@@ -70,6 +70,25 @@ describe('runs listed by SQL', () => {
     expect(names(store.listRuns({ finalAlphaMin: 0 }).runs)).toEqual(['a0', 'a2', 'b0', 'b2'])
   })
 
+  it('takes the parallel-coordinates brush: mean final α, mean initial α and test accuracy, inclusive, runs without the value out', () => {
+    // Mean final α: a0 0.8, a2 0.08, b0 0.03, b2 0; accuracy: a0 0.81, a2 0.84, b0 0.9, b2 0.7.
+    expect(names(store.listRuns({ finalAlphaMeanMax: 0.1 }).runs)).toEqual(['a2', 'b0', 'b2'])
+    expect(names(store.listRuns({ finalAlphaMeanMin: 0.02, finalAlphaMeanMax: 0.1 }).runs)).toEqual(['a2', 'b0'])
+    // a2 has one α (0.2) outside [0, 0.1]: the all-α filter drops it, the mean brush keeps it.
+    expect(names(store.listRuns({ finalAlphaMax: 0.1 }).runs)).toEqual(['b0', 'b2'])
+    expect(names(store.listRuns({ testAccuracyMin: 0.81, testAccuracyMax: 0.9 }).runs)).toEqual(['a0', 'a2', 'b0'])
+    expect(names(store.listRuns({ testAccuracyMax: 0.75 }).runs)).toEqual(['b2'])
+    // Every run here starts at α = (0.5, 0.25, 0.75), mean 0.5; one more sweep starts lower.
+    const low = store.createDataset({ name: 'low-start', source: 'bundled' }).id
+    const run = { ...newRun(low, 0.01, 0), alphaInit: [0.1, 0.2, 0.3] }
+    const { sweep } = store.createSweep({ name: 'low start', spec: {} }, [run])
+    const lowId = store.listRuns({ sweepId: sweep.id }).runs[0].id
+    expect(store.listRuns({ alphaInitMeanMax: 0.3 }).runs.map((r) => r.id)).toEqual([lowId])
+    expect(store.listRuns({ alphaInitMeanMin: 0.45, alphaInitMeanMax: 0.5 }).total).toBe(7)
+    // Not finished, so no accuracy: any accuracy bound leaves it out.
+    expect(store.listRuns({ alphaInitMeanMax: 0.3, testAccuracyMin: 0 }).total).toBe(0)
+  })
+
   it('searches every word in id, sweep name, dataset, λ, status and engine', () => {
     expect(names(store.listRuns({ search: 'MNIST:8000 done' }).runs)).toEqual(['b0', 'b2'])
     expect(names(store.listRuns({ search: 'other' }).runs)).toEqual(['o0'])

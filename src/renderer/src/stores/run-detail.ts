@@ -2,7 +2,9 @@ import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AlphaSeries, EpochMetrics, RunDetail, SweepRow } from '@shared/results'
+import type { RunEdit } from '@shared/run-labels'
 import { apiClient } from '../api/client'
+import { errorMessage } from '../lib/format'
 import { latestRequest } from '../lib/latest'
 import { useNoticesStore } from './notices'
 
@@ -74,5 +76,44 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     await load(id)
   }
 
-  return { runId, run, history, metrics, loading, error, load, connect, disconnect, rerun, cancel }
+  /** Saves a name, tags or notes; resolves to the error to show next to the field, or null once stored. */
+  async function edit(patch: RunEdit): Promise<string | null> {
+    const id = runId.value
+    if (id === null) return 'no run is open'
+    try {
+      const updated = await apiClient().editRun(id, patch)
+      if (runId.value === id) run.value = updated
+      return null
+    } catch (err) {
+      return errorMessage(err)
+    }
+  }
+
+  /** Back to the queue (failed or cancelled runs), from its checkpoint if it has one. */
+  async function retry(): Promise<void> {
+    const id = runId.value
+    if (id === null) return
+    const updated = await notices.attempt(`Retrying run ${id}`, () => apiClient().retryRun(id))
+    if (updated && runId.value === id) run.value = updated
+  }
+
+  /** Deletes the open run; resolves to whether it was deleted. */
+  async function remove(): Promise<boolean> {
+    const id = runId.value
+    if (id === null) return false
+    const ok = await notices.attempt(`Deleting run ${id}`, async () => {
+      await apiClient().deleteRun(id)
+      return true
+    })
+    if (ok && runId.value === id) {
+      // Nothing left to follow: a data-changed must not reload a run that is gone.
+      runId.value = null
+      run.value = null
+      history.value = null
+      metrics.value = []
+    }
+    return ok === true
+  }
+
+  return { runId, run, history, metrics, loading, error, load, connect, disconnect, rerun, cancel, edit, retry, remove }
 })

@@ -5,6 +5,7 @@ import type { CsvImportSummary, ExportedFile, WorkbenchEvent } from '@shared/api
 import type { SweepSpec } from '@shared/sweep-spec'
 import type { SweepRow } from '@shared/results'
 import { apiClient } from '../api/client'
+import { errorMessage } from '../lib/format'
 import { useLiveRunsStore } from './live-runs'
 import { useNoticesStore } from './notices'
 import { useStatusStore } from './status'
@@ -132,6 +133,16 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (row) upsert(row)
   }
 
+  /** Renames a sweep; resolves to the error to show next to the field, or null once stored. */
+  async function rename(id: number, name: string): Promise<string | null> {
+    try {
+      upsert(await apiClient().renameSweep(id, name))
+      return null
+    } catch (err) {
+      return errorMessage(err)
+    }
+  }
+
   async function remove(id: number): Promise<void> {
     const ok = await notices.attempt(`Deleting sweep ${id}`, async () => {
       await apiClient().deleteSweep(id)
@@ -180,6 +191,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
     pause: (id: number) => control('pauseSweep', id),
     resume: (id: number) => control('resumeSweep', id),
     cancel: (id: number) => control('cancelSweep', id),
+    rename,
     remove,
     cancelRun,
     importCsv,
