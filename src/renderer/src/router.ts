@@ -54,6 +54,11 @@ export function navigate(path: string): void {
   current.value = parseHash(hash)
 }
 
+/** Re-reads the location after history.pushState/replaceState, which fire no hashchange (lib/url-state.ts). */
+export function refreshRoute(): void {
+  current.value = parseHash(window.location.hash)
+}
+
 export function runPath(id: number): string {
   return `/runs/${id}`
 }

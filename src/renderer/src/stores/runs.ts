@@ -5,6 +5,9 @@ import type { RunListQuery } from '@shared/api'
 import type { RunStatus, RunSummary } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
+import { brushedQuery, emptyBrush, isBrushed, type NumericAxis, type Range, type RunBrush } from '../lib/run-brush'
+import { runsFromParams, runsToParams, RUNS_TYPED_PARAMS, type RunsViewState } from '../lib/runs-url'
+import { bindUrl } from '../lib/url-state'
 import { useNoticesStore } from './notices'
 import type { NumInput } from '../lib/spec-form'
 
@@ -19,6 +22,8 @@ export interface RunFilters {
   finalAlphaMin: NumInput
   finalAlphaMax: NumInput
   search: string
+  /** Runs carrying any of these tags. */
+  tags: string[]
 }
 
 /** Compare takes 2–12 runs. */
@@ -27,7 +32,7 @@ export const PAGE_SIZES = [25, 50, 100, 250] as const
 const EXPORT_PAGE = 1000
 
 function emptyFilters(): RunFilters {
-  return { sweepId: null, datasets: [], statuses: [], lambdaMin: '', lambdaMax: '', finalAlphaMin: '', finalAlphaMax: '', search: '' }
+  return { sweepId: null, datasets: [], statuses: [], lambdaMin: '', lambdaMax: '', finalAlphaMin: '', finalAlphaMax: '', search: '', tags: [] }
 }
 
 const numOrUndefined = (v: NumInput): number | undefined => (v === '' || !Number.isFinite(v) ? undefined : v)
@@ -35,6 +40,8 @@ const numOrUndefined = (v: NumInput): number | undefined => (v === '' || !Number
 /** The runs table: server-side filtering, sorting and paging, and the selection that feeds Compare. */
 export const useRunsStore = defineStore('runs', () => {
   const filters = reactive<RunFilters>(emptyFilters())
+  /** The parallel-coordinates brush: narrows the table, not the chart (which shows every run the filters match). */
+  const brush = reactive<RunBrush>(emptyBrush())
   const orderBy = ref<RunSortField>('id')
   const descending = ref(true)
   const pageSize = ref<number>(50)
@@ -51,7 +58,7 @@ export const useRunsStore = defineStore('runs', () => {
   const pageCount = computed(() => Math.max(1, Math.ceil(total.value / pageSize.value)))
   const filtered = computed(() => {
     const f = filters
-    return f.sweepId !== null || f.datasets.length > 0 || f.statuses.length > 0 || f.search.trim() !== '' || [f.lambdaMin, f.lambdaMax, f.finalAlphaMin, f.finalAlphaMax].some((v) => v !== '')
+    return isBrushed(brush) || f.sweepId !== null || f.datasets.length > 0 || f.statuses.length > 0 || f.tags.length > 0 || f.search.trim() !== '' || [f.lambdaMin, f.lambdaMax, f.finalAlphaMin, f.finalAlphaMax].some((v) => v !== '')
   })
 
   function filterQuery(): RunListQuery {
@@ -60,6 +67,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (f.sweepId !== null) q.sweepId = f.sweepId
     if (f.datasets.length) q.datasets = [...f.datasets]
     if (f.statuses.length) q.status = [...f.statuses]
+    if (f.tags.length) q.tags = [...f.tags]
     const lMin = numOrUndefined(f.lambdaMin)
     const lMax = numOrUndefined(f.lambdaMax)
     const aMin = numOrUndefined(f.finalAlphaMin)
@@ -72,12 +80,23 @@ export const useRunsStore = defineStore('runs', () => {
     return q
   }
 
-  const baseQuery = (): RunListQuery => ({ ...filterQuery(), orderBy: orderBy.value, descending: descending.value })
+  /** The filters without the brush: what the parallel coordinates draw. */
+  const chartQuery = computed<RunListQuery>(() => filterQuery())
+  /** The table's filter: the filters narrowed by the brush; null when no run can match. */
+  const tableFilter = computed<RunListQuery | null>(() => brushedQuery(filterQuery(), brush))
+  const baseQuery = (): RunListQuery => ({ ...(tableFilter.value ?? filterQuery()), orderBy: orderBy.value, descending: descending.value })
   const query = computed<RunListQuery>(() => ({ ...baseQuery(), limit: pageSize.value, offset: page.value * pageSize.value }))
 
   // Responses can arrive out of order while the user types; only the latest request counts.
   const latest = latestRequest({ loading, error })
   async function fetch(): Promise<void> {
+    if (tableFilter.value === null) {
+      latest.invalidate()
+      rows.value = []
+      total.value = 0
+      loaded.value = true
+      return
+    }
     await latest.run(
       () => apiClient().listRuns(query.value),
       (result) => {
@@ -93,10 +112,15 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   const fetchSoon = useDebounceFn(() => void fetch(), 250)
-  // Typing in a filter waits for a pause; sorting and paging fetch at once.
+  // Typing in a filter waits for a pause; sorting and paging fetch at once. A view restored from the URL keeps its page.
+  let restoredFilter: string | null = null
   watch(
-    () => JSON.stringify(filterQuery()),
-    () => {
+    () => JSON.stringify(tableFilter.value),
+    (key) => {
+      if (key === restoredFilter) {
+        restoredFilter = null
+        return
+      }
       page.value = 0
       void fetchSoon()
     }
@@ -114,6 +138,60 @@ export const useRunsStore = defineStore('runs', () => {
 
   function resetFilters(): void {
     Object.assign(filters, emptyFilters())
+    clearBrush()
+  }
+
+  function setBrush(axis: NumericAxis, range: Range | null): void {
+    brush[axis] = range
+  }
+  function setBrushDatasets(names: string[]): void {
+    brush.datasets = names
+  }
+  function clearBrush(): void {
+    Object.assign(brush, emptyBrush())
+  }
+
+  /** What the URL carries (lib/runs-url.ts). */
+  function viewState(): RunsViewState {
+    const f = filters
+    return {
+      sweeps: f.sweepId === null ? [] : [f.sweepId],
+      datasets: f.datasets,
+      statuses: f.statuses,
+      lambdaMin: f.lambdaMin,
+      lambdaMax: f.lambdaMax,
+      finalAlphaMin: f.finalAlphaMin,
+      finalAlphaMax: f.finalAlphaMax,
+      search: f.search,
+      tags: f.tags,
+      orderBy: orderBy.value,
+      descending: descending.value,
+      pageSize: pageSize.value,
+      offset: page.value * pageSize.value,
+      brush
+    }
+  }
+  function restoreView(v: RunsViewState): void {
+    const before = JSON.stringify(tableFilter.value)
+    Object.assign(filters, {
+      sweepId: v.sweeps[0] ?? null,
+      datasets: v.datasets,
+      statuses: v.statuses,
+      lambdaMin: v.lambdaMin,
+      lambdaMax: v.lambdaMax,
+      finalAlphaMin: v.finalAlphaMin,
+      finalAlphaMax: v.finalAlphaMax,
+      search: v.search,
+      tags: v.tags
+    })
+    Object.assign(brush, v.brush)
+    orderBy.value = v.orderBy
+    descending.value = v.descending
+    pageSize.value = v.pageSize
+    page.value = v.offset / v.pageSize
+    const after = JSON.stringify(tableFilter.value)
+    restoredFilter = after === before ? null : after
+    void fetch()
   }
 
   function isSelected(id: number): boolean {
@@ -145,6 +223,7 @@ export const useRunsStore = defineStore('runs', () => {
   /** Every run matching the filters (all pages), for the CSV export. */
   async function fetchAllMatching(): Promise<RunSummary[]> {
     const all: RunSummary[] = []
+    if (tableFilter.value === null) return all
     for (let offset = 0; ; offset += EXPORT_PAGE) {
       const res = await apiClient().listRuns({ ...baseQuery(), limit: EXPORT_PAGE, offset })
       all.push(...res.runs)
@@ -156,8 +235,10 @@ export const useRunsStore = defineStore('runs', () => {
   const refreshSoon = useDebounceFn(() => void fetch(), 2000, { maxWait: 2000 })
   const followSoon = useDebounceFn(() => void fetch(), 150, { maxWait: 400 })
   let unsubscribe: (() => void) | null = null
+  let unbindUrl: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
+    unbindUrl = bindUrl({ route: 'runs', write: () => runsToParams(viewState()), read: (p) => restoreView(runsFromParams(p, PAGE_SIZES)), typed: RUNS_TYPED_PARAMS })
     unsubscribe = apiClient().onEvent((e) => {
       if (e.type === 'data-changed') void followSoon()
       else if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'run-started' || e.type === 'sweep-changed') void refreshSoon()
@@ -166,6 +247,8 @@ export const useRunsStore = defineStore('runs', () => {
   function disconnect(): void {
     unsubscribe?.()
     unsubscribe = null
+    unbindUrl?.()
+    unbindUrl = null
     refreshSoon.cancel()
     followSoon.cancel()
     fetchSoon.cancel()
@@ -173,6 +256,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     filters,
+    brush,
     orderBy,
     descending,
     pageSize,
@@ -186,9 +270,13 @@ export const useRunsStore = defineStore('runs', () => {
     pageCount,
     filtered,
     query,
+    chartQuery,
     fetch,
     sortBy,
     resetFilters,
+    setBrush,
+    setBrushDatasets,
+    clearBrush,
     isSelected,
     toggle,
     selectPage,

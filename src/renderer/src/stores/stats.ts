@@ -5,6 +5,9 @@ import type { StatsQuery } from '@shared/api'
 import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint, CollapseRow } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
+import { statsFromParams, statsToParams, STATS_TYPED_PARAMS, type StatsViewState } from '../lib/stats-url'
+import { bindUrl } from '../lib/url-state'
+import { useFitsStore } from './fits'
 
 /** The study's collapse threshold: an α collapses when its final value is ≤ 0.05. */
 import { COLLAPSE_THRESHOLD as DEFAULT_THRESHOLD } from '@shared/constants'
@@ -77,9 +80,23 @@ export const useStatsStore = defineStore('stats', () => {
   const refreshSoon = useDebounceFn(() => void fetchAll(), 3000, { maxWait: 3000 })
   /** Runs imported, deleted or finished by another process: follow within a second. */
   const followSoon = useDebounceFn(() => void fetchAll(), 150, { maxWait: 400 })
+  /** What the URL carries (lib/stats-url.ts); "pool repeats" belongs to the fits store. */
+  function viewState(): StatsViewState {
+    return { sweeps: sweepId.value === null ? [] : [sweepId.value], datasets: datasets.value, threshold: threshold.value, pool: useFitsStore().pool, bins: bins.value }
+  }
+  function restoreView(v: StatsViewState): void {
+    sweepId.value = v.sweeps[0] ?? null
+    if (v.datasets.join('\n') !== datasets.value.join('\n')) datasets.value = v.datasets
+    threshold.value = v.threshold
+    bins.value = v.bins
+    useFitsStore().pool = v.pool
+  }
+
   let unsubscribe: (() => void) | null = null
+  let unbindUrl: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
+    unbindUrl = bindUrl({ route: 'stats', write: () => statsToParams(viewState()), read: (p) => restoreView(statsFromParams(p)), typed: STATS_TYPED_PARAMS })
     unsubscribe = apiClient().onEvent((e) => {
       if (e.type === 'run-finished') void refreshSoon()
       else if (e.type === 'data-changed') void followSoon()
@@ -88,6 +105,8 @@ export const useStatsStore = defineStore('stats', () => {
   function disconnect(): void {
     unsubscribe?.()
     unsubscribe = null
+    unbindUrl?.()
+    unbindUrl = null
     refreshSoon.cancel()
     followSoon.cancel()
     collapseSoon.cancel()
