@@ -434,7 +434,7 @@ export class WorkbenchService {
         return this.requireRun(runId)
       },
 
-      getCollapseStats: async (q) => collectCollapse(this.store, { ...this.statsFilter(q), threshold: q.threshold }),
+      getCollapseStats: async (q) => collectCollapse(this.store, { ...this.statsFilter(q), threshold: q.threshold, pool: q.pool }),
       getHistograms: async (q) => finalAlphaHistograms(this.finalAlphas(q), { bins: q.bins, threshold: q.threshold > 0 && q.threshold < 1 ? q.threshold : undefined }),
       getFinalAlphaPoints: async (q) => finalAlphaVsLambda(this.finalAlphas(q)),
       getInitFinalPairs: async (q) => initialVsFinal(this.finalAlphas(q)),

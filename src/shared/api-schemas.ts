@@ -88,7 +88,7 @@ export const StatsQuerySchema = z.object({
 export type StatsQuery = z.input<typeof StatsQuerySchema>
 export type StatsFilter = z.output<typeof StatsQuerySchema>
 
-/** The fits, survival and report: a stats query, optionally pooling every selected dataset. */
+/** The collapse table, fits, survival and report: a stats query, optionally pooling every selected dataset. */
 export const AnalysisQuerySchema = StatsQuerySchema.extend({ pool: z.boolean().default(false) })
 export type AnalysisQuery = z.input<typeof AnalysisQuerySchema>
 
@@ -166,7 +166,8 @@ export const API = {
   deleteRun: args(id).returns<void>(),
   /** Puts a failed or cancelled run back in the queue (same id, config and seeds), from its checkpoint if it has one. */
   retryRun: args(id).returns<RunDetail>(),
-  getCollapseStats: args(StatsQuerySchema).returns<CollapseRow[]>(),
+  /** `pool`: also rows pooling every selected dataset (dataset "pooled"). */
+  getCollapseStats: args(AnalysisQuerySchema).returns<CollapseRow[]>(),
   getHistograms: args(HistogramQuerySchema).returns<AlphaHistogram[]>(),
   getFinalAlphaPoints: args(StatsQuerySchema).returns<AlphaPoint[]>(),
   getInitFinalPairs: args(StatsQuerySchema).returns<AlphaInitFinalPair[]>(),

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { studyCsv } from '../helpers/study-csv'
 import { startServer, type ServerHandle } from './server'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
 
 /**
  * Issue 10, "Charts", in Chromium: λ axes that agree and zoom together, log λ,
@@ -15,26 +15,9 @@ import { startServer, type ServerHandle } from './server'
  * Data: two runs trained by the CLI at λ = 0.3 (the outlier) and the study's
  * λ range 0–0.05 imported as a CSV. Screenshots go to test-artifacts/charts/.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SHOTS = join(ROOT, 'test-artifacts', 'charts')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const BUILT_UI = join(ROOT, 'out', 'renderer', 'index.html')
-const BIN = join(ROOT, 'bin', 'alpha-wb.mjs')
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
 
-function ensureBuiltUi(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src', 'renderer')), newestMtime(join(ROOT, 'src', 'shared')))
-  if (existsSync(BUILT_UI) && statSync(BUILT_UI).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
-}
 
 const PARSES_AS_XML = `
 import sys, xml.dom.minidom
@@ -42,7 +25,6 @@ xml.dom.minidom.parseString(sys.stdin.buffer.read())
 print('ok')
 `
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`charts e2e: ${CHROMIUM} not found; skipped`)
 
 describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
@@ -70,7 +52,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    ensureBuiltUi()
+    await ensureBuiltUi()
     home = mkdtempSync(join(tmpdir(), 'alpha-wb-charts-'))
     const db = join(home, 'charts.db')
     const env = { ...process.env, ALPHA_WB_HOME: home }
@@ -82,10 +64,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     writeFileSync(csv, studyCsv(41))
     execFileSync(process.execPath, [BIN, 'import', csv, '--name', 'study', '--db', db], { env, stdio: 'pipe' })
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], env)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
     page.on('pageerror', (err) => pageErrors.push(err.message))
     await page.goto(server.url)

@@ -1,42 +1,24 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunDetail, RunPage, SweepRow } from '../../src/shared/results'
 import { PRESETS } from '../../src/shared/sweep-spec'
 import { startServer, type ServerHandle } from './server'
+import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
 
 /**
  * Managing runs in Chromium against `serve`: rename a run and tag it in Run
  * detail and see both in the Runs table, delete a run, retry a cancelled run,
  * resume a cancelled sweep.
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const BUILT_UI = join(ROOT, 'out', 'renderer', 'index.html')
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
 
-function ensureBuiltUi(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src', 'renderer')), newestMtime(join(ROOT, 'src', 'shared')))
-  if (existsSync(BUILT_UI) && statSync(BUILT_UI).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
-}
 
 /** Tiny sweeps: a few hundred steps per run, enough that a cancel lands before the run ends. */
 const spec = (name: string, lambdas: number[]) => ({ ...PRESETS.paper, name, datasets: ['mnist'], lambdas, runsPerLambda: 1, epochs: 3, subsample: 8192 })
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`e2e: ${CHROMIUM} not found; the runs-management end-to-end test is skipped`)
 
 describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
@@ -66,13 +48,10 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
   }
 
   beforeAll(async () => {
-    ensureBuiltUi()
+    await ensureBuiltUi()
     home = mkdtempSync(join(tmpdir(), 'alpha-wb-e2e-manage-'))
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', join(home, 'e2e.db')], { ...process.env, ALPHA_WB_HOME: home })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     page.on('pageerror', (err) => pageErrors.push(err.message))
     // Delete asks for confirmation: the person says yes.

@@ -1,12 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAIN_SCROLL_HEIGHT } from './probes'
 import { startServer, type ServerHandle } from './server'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
 
 /**
  * Issue 10 in Chromium: views follow what the CLI writes while the page is
@@ -14,26 +14,9 @@ import { startServer, type ServerHandle } from './server'
  * screenshots of every view, light and dark, at 1440 and 1024 px wide go to
  * test-artifacts/views/ (ignored by git).
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const SHOTS = join(ROOT, 'test-artifacts', 'views')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const BUILT_UI = join(ROOT, 'out', 'renderer', 'index.html')
-const BIN = join(ROOT, 'bin', 'alpha-wb.mjs')
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
 
-function ensureBuiltUi(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src', 'renderer')), newestMtime(join(ROOT, 'src', 'shared')))
-  if (existsSync(BUILT_UI) && statSync(BUILT_UI).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
-}
 
 /** Runs the CLI in its own process (not blocking this one, so the page keeps running) and resolves with its exit time. */
 function cli(args: string[], home: string): Promise<{ code: number | null; out: string; exitedAt: number }> {
@@ -58,7 +41,6 @@ for doc in json.load(sys.stdin):
 print(json.dumps(out))
 `
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`e2e: ${CHROMIUM} not found; the issue-10 end-to-end test is skipped`)
 
 describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
@@ -76,15 +58,12 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
-    ensureBuiltUi()
+    await ensureBuiltUi()
     home = mkdtempSync(join(tmpdir(), 'alpha-wb-e2e10-'))
     db = join(home, 'e2e.db')
     // One training thread in the app: the CLI's sweep trains in the CLI's process (the app may help).
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], { ...process.env, ALPHA_WB_HOME: home })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
     page.on('pageerror', (err) => pageErrors.push(err.message))
     await page.goto(server.url)

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type ServerHandle } from './server'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
 
 /**
  * Issue 10 in Chromium: shareable views (filters, sort, brush and the
@@ -13,26 +13,9 @@ import { startServer, type ServerHandle } from './server'
  * on `?`, and the runs view's parallel coordinates, brushed with the mouse,
  * narrowing the table. Data: two study CSVs imported from the CLI (40 runs).
  */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const BUILT_UI = join(ROOT, 'out', 'renderer', 'index.html')
-const BIN = join(ROOT, 'bin', 'alpha-wb.mjs')
 const LAMBDAS = [0, 0.01, 0.05, 0.1]
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
 
-function ensureBuiltUi(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src', 'renderer')), newestMtime(join(ROOT, 'src', 'shared')))
-  if (existsSync(BUILT_UI) && statSync(BUILT_UI).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
-}
 
 /** A study CSV: 5 runs per λ, α recorded twice (start, end); higher λ ends with smaller α. */
 function studyCsv(shift: number): string {
@@ -46,7 +29,6 @@ function studyCsv(shift: number): string {
   return lines.join('\n') + '\n'
 }
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`e2e: ${CHROMIUM} not found; the shareable-views end-to-end test is skipped`)
 
 describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coordinates in Chromium', () => {
@@ -70,7 +52,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
   }
 
   beforeAll(async () => {
-    ensureBuiltUi()
+    await ensureBuiltUi()
     home = mkdtempSync(join(tmpdir(), 'alpha-wb-e2e-url-'))
     const db = join(home, 'e2e.db')
     const env = { ...process.env, ALPHA_WB_HOME: home }
@@ -81,10 +63,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     }
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], env)
     origin = new URL(server.url).origin
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     page.on('pageerror', (err) => pageErrors.push(err.message))
     // The token is swapped for a session cookie; later loads are plain links.

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { colouredPixels, MAIN_SCROLL_HEIGHT, tableRows } from './probes'
 import { startServer, type ServerHandle } from './server'
+import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
 
 /**
  * The real UI in Debian Chromium against the real back end (`alpha-wb serve`
@@ -15,32 +14,11 @@ import { startServer, type ServerHandle } from './server'
  * detail. Screenshots of every view go to test-artifacts/e2e/.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const BUILT_UI = join(ROOT, 'out', 'renderer', 'index.html')
 const VIEWPORT = { width: 1440, height: 900 }
 
-function newestMtime(dir: string): number {
-  let newest = 0
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs)
-  }
-  return newest
-}
 
-/** Builds the renderer when out/renderer is missing or older than its sources. */
-function ensureBuiltUi(): void {
-  const sources = Math.max(newestMtime(join(ROOT, 'src', 'renderer')), newestMtime(join(ROOT, 'src', 'shared')))
-  if (existsSync(BUILT_UI) && statSync(BUILT_UI).mtimeMs >= sources) return
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], {
-    cwd: ROOT,
-    stdio: 'inherit'
-  })
-}
 
-const hasChromium = existsSync(CHROMIUM)
 if (!hasChromium) console.warn(`e2e: ${CHROMIUM} not found (apt-get install -y chromium); the end-to-end test is skipped`)
 
 describe.skipIf(!hasChromium)('workbench in Chromium', () => {
@@ -70,13 +48,10 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
-    ensureBuiltUi()
+    await ensureBuiltUi()
     home = mkdtempSync(join(tmpdir(), 'alpha-wb-e2e-'))
     server = await startServer(ROOT, ['--port', '0', '--db', join(home, 'e2e.db')], { ...process.env, ALPHA_WB_HOME: home })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-    })
+    browser = await launchChromium()
     page = await browser.newPage({ viewport: VIEWPORT, acceptDownloads: true })
     page.on('pageerror', (err) => pageErrors.push(err.message))
     page.on('console', (msg) => {

@@ -109,9 +109,9 @@ describe('Figures 5–7 in the statistics view', () => {
     expect(w.findAll('[data-testid="fits-table"] tbody tr')).toHaveLength(2 * 4)
   })
 
-  it('"pool repeats" refetches with pool and adds the pooled fit and the datasets test; the threshold refetches too', async () => {
+  it('"pool repeats" (the view switch, in the stats store) refetches with pool and adds the pooled fit and the datasets test; the threshold refetches too', async () => {
     const w = await mountFigures()
-    await w.find('[data-testid="pool-repeats"]').setValue(true)
+    useStatsStore().pool = true
     await new Promise((r) => setTimeout(r, 200))
     await flushPromises()
     expect(client.callsTo('getDoseFits').at(-1)?.[0]).toMatchObject({ pool: true, threshold: 0.05 })

@@ -338,9 +338,12 @@ describe('stats store', () => {
 
     client.calls.length = 0
     stats.datasets = ['mnist:1000:s0']
-    stats.sweepId = 4
+    stats.sweepIds = [4, 6]
     await vi.advanceTimersByTimeAsync(0)
-    expect(client.callsTo('getFinalAlphaPoints').at(-1)).toEqual([{ sweepId: 4, datasets: ['mnist:1000:s0'], threshold: 0.2 }])
+    expect(client.callsTo('getFinalAlphaPoints').at(-1)).toEqual([{ sweepIds: [4, 6], datasets: ['mnist:1000:s0'], threshold: 0.2 }])
+    stats.pool = true
+    await vi.advanceTimersByTimeAsync(0)
+    expect(client.callsTo('getCollapseStats').at(-1)).toEqual([{ sweepIds: [4, 6], datasets: ['mnist:1000:s0'], threshold: 0.2, pool: true }])
   })
 })
 

@@ -8,7 +8,6 @@ import { runsFromParams } from '../../src/renderer/src/lib/runs-url'
 import { statsFromParams } from '../../src/renderer/src/lib/stats-url'
 import { hashParams, TYPING_MS } from '../../src/renderer/src/lib/url-state'
 import { navigate, refreshRoute } from '../../src/renderer/src/router'
-import { useFitsStore } from '../../src/renderer/src/stores/fits'
 import { PAGE_SIZES, useRunsStore } from '../../src/renderer/src/stores/runs'
 import { useStatsStore } from '../../src/renderer/src/stores/stats'
 import type { RunListQuery } from '../../src/shared/api'
@@ -163,17 +162,17 @@ describe('runs view in the URL', () => {
 
 describe('statistics view in the URL', () => {
   it('restores sweeps, datasets, threshold, pool and bins, ignoring invalid values', async () => {
-    at('#/stats?sweeps=2&dataset=mnist:1000:s0&threshold=0.1&pool=1&bins=20')
+    at('#/stats?sweeps=2,5&dataset=mnist:1000:s0&threshold=0.1&pool=1&bins=20')
     const stats = connectStats()
     await flushPromises()
-    expect([stats.sweepId, stats.datasets, stats.threshold, stats.bins, useFitsStore().pool]).toEqual([2, ['mnist:1000:s0'], 0.1, 20, true])
+    expect([stats.sweepIds, stats.datasets, stats.threshold, stats.bins, stats.pool]).toEqual([[2, 5], ['mnist:1000:s0'], 0.1, 20, true])
 
     at('#/sweep')
     at('#/stats?threshold=-1&bins=0&pool=yes')
     setActivePinia(createPinia())
     const fresh = connectStats()
     await flushPromises()
-    expect([fresh.threshold, fresh.bins, useFitsStore().pool]).toEqual([0.05, 10, false])
+    expect([fresh.threshold, fresh.bins, fresh.pool]).toEqual([0.05, 10, false])
     expect(window.location.hash).toBe('#/stats')
   })
 
@@ -184,7 +183,7 @@ describe('statistics view in the URL', () => {
     stats.threshold = 0.12
     await wait(TYPING_MS + 50)
     expect(hashParams().get('threshold')).toBe('0.12')
-    useFitsStore().pool = true
+    stats.pool = true
     await flushPromises()
     expect(hashParams().get('pool')).toBe('1')
     stats.datasets = ['a', 'b']

@@ -115,6 +115,10 @@ export function resumeSweep(sql: Sql, id: number): SweepRow {
   return sql.write(() => {
     const sweep = requireSweep(sql, id)
     if (sweep.status === 'queued' || sweep.status === 'running') return sweep
+    // An import in progress is paused so its runs are never trained: it turns done by itself (store/csv-import.ts).
+    if (sweep.spec !== null && typeof sweep.spec === 'object' && 'importing' in sweep.spec) {
+      throw new StoreError(`sweep ${id} is a CSV import still being written; it finishes by itself`)
+    }
     if (sweep.status === 'cancelled') {
       if (sweep.progress.running > 0) {
         throw new StoreError(`sweep ${id} is still stopping ${sweep.progress.running} run(s); resume it once they have stopped`)

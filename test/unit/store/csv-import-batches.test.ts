@@ -70,6 +70,8 @@ describe('a CSV import in short transactions', () => {
     }
     cutOff('crashed', gone.pid!)
     const live = cutOff('in-progress', process.pid)
+    // An import in progress is never resumed (its imported runs would be handed to training).
+    expect(() => store.resumeSweep(live)).toThrow(/is a CSV import still being written/)
     expect(cleanupAbandonedImports(store.sql)).toBe(1)
     expect(store.listSweeps().map((s) => s.id)).toEqual([live])
     expect(store.listDatasets().map((d) => d.name)).toEqual(['in-progress'])

@@ -1,23 +1,28 @@
 import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import type { StatsQuery } from '@shared/api'
+import type { AnalysisQuery } from '@shared/api'
 import type { AlphaHistogram, AlphaInitFinalPair, AlphaPoint, CollapseRow } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
 import { statsFromParams, statsToParams, STATS_TYPED_PARAMS, type StatsViewState } from '../lib/stats-url'
 import { bindUrl } from '../lib/url-state'
-import { useFitsStore } from './fits'
 
 /** The study's collapse threshold: an α collapses when its final value is ≤ 0.05. */
 import { COLLAPSE_THRESHOLD as DEFAULT_THRESHOLD } from '@shared/constants'
+
+/** The label of pooled rows (src/main/analysis/collapse.ts). */
+const POOLED = 'pooled'
 
 export { DEFAULT_THRESHOLD }
 
 /** Collapse statistics (the study's Figures 1–4): filters, threshold and the four result sets. */
 export const useStatsStore = defineStore('stats', () => {
   const datasets = ref<string[]>([])
-  const sweepId = ref<number | null>(null)
+  /** The sweeps whose runs are analysed (none = every sweep). */
+  const sweepIds = ref<number[]>([])
+  /** "Pool repeats": every table and figure also shows the selected datasets pooled into one. */
+  const pool = ref(false)
   const threshold = ref(DEFAULT_THRESHOLD)
   /** The threshold the shown collapse table and figures were computed with: labels use it, so they always match the data. */
   const shownThreshold = ref(DEFAULT_THRESHOLD)
@@ -31,11 +36,16 @@ export const useStatsStore = defineStore('stats', () => {
   const loaded = ref(false)
   const error = ref<string | null>(null)
 
-  const query = computed<StatsQuery>(() => ({
-    ...(sweepId.value !== null ? { sweepId: sweepId.value } : {}),
+  const query = computed<AnalysisQuery>(() => ({
+    ...(sweepIds.value.length ? { sweepIds: [...sweepIds.value] } : {}),
     ...(datasets.value.length ? { datasets: [...datasets.value] } : {}),
-    threshold: threshold.value
+    threshold: threshold.value,
+    ...(pool.value ? { pool: true } : {})
   }))
+  /** Runs the shown tables left out as repeats of a config already counted (two sweeps with one seed, a re-run). */
+  const repeats = computed(() => collapse.value.filter((r) => r.dataset !== POOLED).reduce((n, r) => n + r.repeats, 0))
+  /** Ticked datasets with no finished run in the chosen sweeps: said, never silently missing from the figures. */
+  const missingDatasets = computed(() => (loaded.value ? datasets.value.filter((d) => !collapse.value.some((r) => r.dataset === d)) : []))
   const shownDatasets = computed(() => [...new Set(collapse.value.map((r) => r.dataset))])
   const alphaCount = computed(() => Math.max(0, ...collapse.value.map((r) => r.per_alpha.length)))
 
@@ -75,21 +85,21 @@ export const useStatsStore = defineStore('stats', () => {
   // Dragging the threshold slider refetches only the collapse table, a few times a second at most.
   const collapseSoon = useDebounceFn(() => void fetchCollapse(), 120)
   watch(threshold, () => void collapseSoon())
-  watch([datasets, sweepId, bins], () => void fetchAll(), { deep: true })
+  watch([datasets, sweepIds, bins, pool], () => void fetchAll(), { deep: true })
 
   const refreshSoon = useDebounceFn(() => void fetchAll(), 3000, { maxWait: 3000 })
   /** Runs imported, deleted or finished by another process: follow within a second. */
   const followSoon = useDebounceFn(() => void fetchAll(), 150, { maxWait: 400 })
   /** What the URL carries (lib/stats-url.ts); "pool repeats" belongs to the fits store. */
   function viewState(): StatsViewState {
-    return { sweeps: sweepId.value === null ? [] : [sweepId.value], datasets: datasets.value, threshold: threshold.value, pool: useFitsStore().pool, bins: bins.value }
+    return { sweeps: sweepIds.value, datasets: datasets.value, threshold: threshold.value, pool: pool.value, bins: bins.value }
   }
   function restoreView(v: StatsViewState): void {
-    sweepId.value = v.sweeps[0] ?? null
+    if (v.sweeps.join(',') !== sweepIds.value.join(',')) sweepIds.value = v.sweeps
     if (v.datasets.join('\n') !== datasets.value.join('\n')) datasets.value = v.datasets
     threshold.value = v.threshold
     bins.value = v.bins
-    useFitsStore().pool = v.pool
+    pool.value = v.pool
   }
 
   let unsubscribe: (() => void) | null = null
@@ -114,7 +124,10 @@ export const useStatsStore = defineStore('stats', () => {
 
   return {
     datasets,
-    sweepId,
+    sweepIds,
+    pool,
+    repeats,
+    missingDatasets,
     threshold,
     shownThreshold,
     bins,
