@@ -155,6 +155,13 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
           await page.setViewportSize({ width, height: Math.max(900, Math.min(height + 30, 4000)) })
           await page.waitForTimeout(250)
           await page.screenshot({ path: join(SHOTS, `${name}-${scheme}-${width}.png`) })
+          // Nothing falls off at 1024 px: no table wider than its panel, the status bar's queue counts whole.
+          const overflowing = await page.evaluate<string[]>(
+            `[...document.querySelectorAll('.table-wrap')].filter((w) => w.offsetParent && w.scrollWidth > w.clientWidth + 1).map((w) => (w.querySelector('table')?.dataset.testid ?? w.className))`
+          )
+          expect(overflowing, `${name} at ${width} px`).toEqual([])
+          const queueItem = await page.getByTestId('queue-state').boundingBox()
+          expect(queueItem && queueItem.x + queueItem.width <= width, `${name} at ${width} px: status bar queue`).toBe(true)
           await page.setViewportSize({ width, height: 900 })
         }
       }
