@@ -240,6 +240,21 @@ describe('sweeps store', () => {
     expect(useNoticesStore().notices.map((n) => n.text)).toEqual([`Sweep 4: ${note}`])
   })
 
+  it('keeps a sweep row an event replaced while an older list was on its way', async () => {
+    let answer: (rows: ReturnType<typeof sweepRow>[]) => void = () => {}
+    install(fakeClient({ listSweeps: () => new Promise((resolve) => (answer = resolve)) }))
+    const sweeps = useSweepsStore()
+    sweeps.connect()
+    client.emit({ type: 'sweep-changed', sweep: sweepRow({ id: 5, status: 'done' }) })
+    answer([sweepRow({ id: 5, status: 'running' }), sweepRow({ id: 4, status: 'queued' })])
+    await flushPromises()
+    sweeps.disconnect()
+    expect(sweeps.sweeps.map((s) => [s.id, s.status])).toEqual([
+      [5, 'done'],
+      [4, 'queued']
+    ])
+  })
+
   it('applies presets to the draft', () => {
     const drafts = useSweepDraftStore()
     drafts.applyPreset('original-code')

@@ -53,7 +53,12 @@ export const useSweepsStore = defineStore('sweeps', () => {
     if (N && N.permission === 'granted' && document.visibilityState === 'hidden') new N('α-Workbench', { body: text, tag: `sweep-${row.id}` })
   }
 
+  /** When each sweep's row was last replaced by an event or a control's answer (a counter, not a clock). */
+  let changes = 0
+  const changedAt = new Map<number, number>()
+
   function upsert(row: SweepRow): void {
+    changedAt.set(row.id, ++changes)
     sample(row)
     announceIfFinished(sweeps.value.find((s) => s.id === row.id), row)
     const i = sweeps.value.findIndex((s) => s.id === row.id)
@@ -62,9 +67,12 @@ export const useSweepsStore = defineStore('sweeps', () => {
   }
 
   async function refresh(): Promise<void> {
-    const rows = await notices.attempt('Loading sweeps', () => apiClient().listSweeps())
-    if (!rows) return
+    const started = changes
+    const answer = await notices.attempt('Loading sweeps', () => apiClient().listSweeps())
+    if (!answer) return
     const before = new Map(sweeps.value.map((s) => [s.id, s]))
+    // A row an event replaced while this list was on its way is newer than the list's: keep it.
+    const rows = answer.map((r) => ((changedAt.get(r.id) ?? 0) > started ? (before.get(r.id) ?? r) : r))
     for (const r of rows) {
       sample(r)
       announceIfFinished(before.get(r.id), r)
