@@ -6,7 +6,7 @@ import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { studyCsv } from '../helpers/study-csv'
 import { startServer, type ServerHandle } from './server'
-import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp } from './ui'
 
 /**
  * Issue 10, "Charts", in Chromium: λ axes that agree and zoom together, log λ,
@@ -65,10 +65,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     execFileSync(process.execPath, [BIN, 'import', csv, '--name', 'study', '--db', db], { env, stdio: 'pipe' })
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], env)
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
-    page.on('pageerror', (err) => pageErrors.push(err.message))
-    await page.goto(server.url)
-    await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
+    page = await openApp(browser, server.url, pageErrors, { acceptDownloads: true })
   }, 300_000)
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunDetail, RunPage, SweepRow } from '../../src/shared/results'
 import { PRESETS } from '../../src/shared/sweep-spec'
 import { startServer, type ServerHandle } from './server'
-import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
+import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp } from './ui'
 
 /**
  * Managing runs in Chromium against `serve`: rename a run and tag it in Run
@@ -52,12 +52,9 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
     home = mkdtempSync(join(tmpdir(), 'alpha-wb-e2e-manage-'))
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', join(home, 'e2e.db')], { ...process.env, ALPHA_WB_HOME: home })
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    page.on('pageerror', (err) => pageErrors.push(err.message))
+    page = await openApp(browser, server.url, pageErrors)
     // Delete asks for confirmation: the person says yes.
     page.on('dialog', (d) => void d.accept())
-    await page.goto(server.url)
-    await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
   }, 240_000)
 
   afterAll(async () => {

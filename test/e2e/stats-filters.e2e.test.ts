@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { studyCsv } from '../helpers/study-csv'
 import { startServer, type ServerHandle } from './server'
-import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp } from './ui'
 
 if (!hasChromium) console.warn(`e2e: ${CHROMIUM} not found; the statistics-filter end-to-end test is skipped`)
 
@@ -23,6 +23,7 @@ describe.skipIf(!hasChromium)('statistics filters in Chromium: repeats counted o
   let server: ServerHandle
   let browser: Browser
   let page: Page
+  const pageErrors: string[] = []
   const rows = (): Promise<string[]> => page.locator('[data-testid="collapse-table"] tbody tr').allTextContents()
 
   beforeAll(async () => {
@@ -41,9 +42,7 @@ describe.skipIf(!hasChromium)('statistics filters in Chromium: repeats counted o
     cli(['import', csv])
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], env)
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    await page.goto(server.url)
-    await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
+    page = await openApp(browser, server.url, pageErrors)
   }, 420_000)
 
   afterAll(async () => {
@@ -87,5 +86,6 @@ describe.skipIf(!hasChromium)('statistics filters in Chromium: repeats counted o
     await note.waitFor({ timeout: 10_000 })
     expect(await note.textContent()).toMatch(/recorded every 100 batches of each 938-batch epoch .* step axis is reconstructed .* has no duration/)
     expect(await page.locator('.fact', { hasText: 'steps' }).textContent()).not.toMatch(/took/)
+    expect(pageErrors).toEqual([])
   })
 })

@@ -6,7 +6,7 @@ import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAIN_SCROLL_HEIGHT } from './probes'
 import { startServer, type ServerHandle } from './server'
-import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp } from './ui'
 
 /**
  * Issue 10 in Chromium: views follow what the CLI writes while the page is
@@ -64,10 +64,7 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
     // One training thread in the app: the CLI's sweep trains in the CLI's process (the app may help).
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], { ...process.env, ALPHA_WB_HOME: home })
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })
-    page.on('pageerror', (err) => pageErrors.push(err.message))
-    await page.goto(server.url)
-    await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
+    page = await openApp(browser, server.url, pageErrors, { acceptDownloads: true })
   }, 240_000)
 
   afterAll(async () => {

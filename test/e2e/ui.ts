@@ -6,10 +6,11 @@
  * networking: the machine has no internet).
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { withBuildLock } from '../helpers/build-lock'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -28,25 +29,11 @@ function newestMtime(dir: string): number {
 
 /** Builds the renderer when out/renderer is missing or older than its sources. */
 export async function ensureBuiltUi(): Promise<void> {
-  const lock = join(ROOT, 'out', '.test-ui-build.lock')
-  mkdirSync(join(ROOT, 'out'), { recursive: true })
-  const started = Date.now()
-  for (;;) {
-    try {
-      mkdirSync(lock)
-      break
-    } catch {
-      if (Date.now() - started > 240_000) throw new Error(`${lock} held for 4 minutes: remove it if no build is running`)
-      await new Promise((r) => setTimeout(r, 250))
-    }
-  }
-  try {
+  await withBuildLock(join(ROOT, 'out', '.test-ui-build.lock'), () => {
     const sources = Math.max(newestMtime(join(ROOT, 'src', 'renderer')), newestMtime(join(ROOT, 'src', 'shared')))
     if (existsSync(BUILT_UI) && statSync(BUILT_UI).mtimeMs >= sources) return
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '-c', 'vite.renderer.config.ts', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' })
-  } finally {
-    rmSync(lock, { recursive: true, force: true })
-  }
+  })
 }
 
 export function launchChromium(): Promise<Browser> {
@@ -54,4 +41,17 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
   })
+}
+
+/**
+ * A page on the app `serve` printed at `url` (its ?token= swapped for the
+ * session cookie), once the back end answered (the status bar shows the
+ * engine). Page errors go into `errors`.
+ */
+export async function openApp(browser: Browser, url: string, errors: string[], opts: { acceptDownloads?: boolean } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false })
+  page.on('pageerror', (err) => errors.push(err.message))
+  await page.goto(url)
+  await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
+  return page
 }

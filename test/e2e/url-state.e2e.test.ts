@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type ServerHandle } from './server'
-import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
+import { BIN, CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp } from './ui'
 
 /**
  * Issue 10 in Chromium: shareable views (filters, sort, brush and the
@@ -64,11 +64,8 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     server = await startServer(ROOT, ['--port', '0', '--workers', '1', '--db', db], env)
     origin = new URL(server.url).origin
     browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    page.on('pageerror', (err) => pageErrors.push(err.message))
     // The token is swapped for a session cookie; later loads are plain links.
-    await page.goto(server.url)
-    await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
+    page = await openApp(browser, server.url, pageErrors)
   }, 240_000)
 
   afterAll(async () => {
@@ -122,7 +119,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
   it('restores the statistics view from its URL, and keeps the default for threshold=-1', async () => {
     await page.goto(`${origin}/#/stats?dataset=alpha-study&threshold=0.2&pool=1`)
     await expect.poll(() => page.getByTestId('threshold-value').inputValue(), { timeout: 20_000, interval: 100 }).toBe('0.2')
-    expect(await page.locator('.chip', { hasText: 'alpha-study' }).locator('input').isChecked()).toBe(true)
+    expect(await page.locator('fieldset', { hasText: 'datasets' }).locator('.chip', { hasText: 'alpha-study' }).locator('input').isChecked()).toBe(true)
     expect(await page.getByTestId('pool-repeats').isChecked()).toBe(true)
     await expect.poll(() => page.locator('[data-testid="collapse-table"] tbody').textContent(), { timeout: 10_000, interval: 100 }).not.toContain('beta-study')
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { withBuildLock } from '../helpers/build-lock'
 
 /**
  * The built app (out/main, out/preload), as the desktop app ships it. Built
@@ -25,19 +26,7 @@ function stale(): boolean {
 }
 
 export async function ensureBuilt(): Promise<void> {
-  const lock = join(ROOT, 'out', '.test-build.lock')
-  mkdirSync(join(ROOT, 'out'), { recursive: true })
-  const started = Date.now()
-  for (;;) {
-    try {
-      mkdirSync(lock)
-      break
-    } catch {
-      if (Date.now() - started > 240_000) throw new Error(`${lock} held for 4 minutes: remove it if no build is running`)
-      await new Promise((r) => setTimeout(r, 250))
-    }
-  }
-  try {
+  await withBuildLock(join(ROOT, 'out', '.test-build.lock'), () => {
     if (!stale()) return
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
       cwd: ROOT,
@@ -45,7 +34,5 @@ export async function ensureBuilt(): Promise<void> {
       env: { ...process.env, ALPHA_WB_BUILD_MAIN_ONLY: '1' }
     })
     if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stderr || r.stdout}`)
-  } finally {
-    rmSync(lock, { recursive: true, force: true })
-  }
+  })
 }

@@ -27,6 +27,10 @@ const EVAL_CHUNK = 8192
 
 type Handle = object
 
+/** Parameters (or momentum buffers) as the addon takes them: kernels, biases, dense kernel, dense bias, α. */
+type ParamArgs = [kernels: Float32Array[], biases: Float32Array[], denseKernel: Float32Array, denseBias: Float32Array, alpha: Float32Array]
+const paramArgs = (p: Params): ParamArgs => [p.convKernels, p.convBiases, p.denseKernel, p.denseBias, p.alpha]
+
 /** Time spent inside one kind of native call: calls, items (steps, images, parameter sets), thread CPU and wall seconds. */
 export interface NativeCounter {
   calls: number
@@ -54,24 +58,10 @@ interface NativeAddon {
     lr: number,
     momentum: number
   ): Handle
-  setParams(
-    h: Handle,
-    kernels: Float32Array[],
-    biases: Float32Array[],
-    denseKernel: Float32Array,
-    denseBias: Float32Array,
-    alpha: Float32Array
-  ): void
+  setParams(h: Handle, ...p: ParamArgs): void
   getParams(h: Handle): Params
   getMomentum(h: Handle): Params | null
-  setMomentum(
-    h: Handle,
-    kernels: Float32Array[],
-    biases: Float32Array[],
-    denseKernel: Float32Array,
-    denseBias: Float32Array,
-    alpha: Float32Array
-  ): void
+  setMomentum(h: Handle, ...p: ParamArgs): void
   setTrainData(h: Handle, images: Uint8Array, labels: Uint8Array, count: number): void
   trainSteps(
     h: Handle,
@@ -257,14 +247,7 @@ class NativeEngine implements StepEngine {
   }
 
   setParams(params: Params): void {
-    this.addon.setParams(
-      this.h(),
-      params.convKernels,
-      params.convBiases,
-      params.denseKernel,
-      params.denseBias,
-      params.alpha
-    )
+    this.addon.setParams(this.h(), ...paramArgs(params))
   }
 
   getParams(): Params {
@@ -277,8 +260,7 @@ class NativeEngine implements StepEngine {
   }
 
   setMomentum(buffers: Float64Array): void {
-    const m = paramsLike(buffers, this.getParams())
-    this.addon.setMomentum(this.h(), m.convKernels, m.convBiases, m.denseKernel, m.denseBias, m.alpha)
+    this.addon.setMomentum(this.h(), ...paramArgs(paramsLike(buffers, this.getParams())))
   }
 
   setTrainData(data: ImageSet): void {

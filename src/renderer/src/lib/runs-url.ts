@@ -5,9 +5,9 @@ import { param, setParam } from './url-state'
 
 export type RunListOrder = (typeof RUN_ORDER_FIELDS)[number]
 
-/** Everything of the runs view that a URL carries. */
-export interface RunsViewState {
-  sweeps: number[]
+/** The runs table's filters as the form holds them (stores/runs.ts). */
+export interface RunFilters {
+  sweepId: number | null
   datasets: string[]
   statuses: RunStatus[]
   lambdaMin: NumInput
@@ -15,7 +15,13 @@ export interface RunsViewState {
   finalAlphaMin: NumInput
   finalAlphaMax: NumInput
   search: string
+  /** Runs carrying any of these tags. */
   tags: string[]
+}
+
+/** Everything of the runs view that a URL carries. */
+export interface RunsViewState extends Omit<RunFilters, 'sweepId'> {
+  sweeps: number[]
   orderBy: RunListOrder
   descending: boolean
   pageSize: number

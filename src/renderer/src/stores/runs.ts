@@ -2,29 +2,18 @@ import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, watch } from 'vue'
 import type { RunListQuery } from '@shared/api'
-import type { RunStatus, RunSummary } from '@shared/results'
+import type { RunSummary } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
 import { brushedQuery, emptyBrush, isBrushed, type NumericAxis, type Range, type RunBrush } from '../lib/run-brush'
-import { runsFromParams, runsToParams, RUNS_TYPED_PARAMS, type RunsViewState } from '../lib/runs-url'
+import { runsFromParams, runsToParams, RUNS_TYPED_PARAMS, type RunFilters, type RunsViewState } from '../lib/runs-url'
 import { bindUrl } from '../lib/url-state'
 import { useNoticesStore } from './notices'
 import type { NumInput } from '../lib/spec-form'
 
 export type RunSortField = NonNullable<RunListQuery['orderBy']>
 
-export interface RunFilters {
-  sweepId: number | null
-  datasets: string[]
-  statuses: RunStatus[]
-  lambdaMin: NumInput
-  lambdaMax: NumInput
-  finalAlphaMin: NumInput
-  finalAlphaMax: NumInput
-  search: string
-  /** Runs carrying any of these tags. */
-  tags: string[]
-}
+export type { RunFilters }
 
 /** Compare takes 2–12 runs. */
 export const MAX_COMPARE = 12
