@@ -211,6 +211,16 @@ export type CollapseInput = Pick<FinalAlphaRow, 'dataset' | 'lambda' | 'finalAlp
 /** The same with the run's config key, so repeats of one experiment can be counted once. */
 export type KeyedCollapseInput = CollapseInput & Pick<FinalAlphaRow, 'configKey'>
 
+/** The done runs of one (dataset, λ) in run-id order, column by column: what the collapse table reads at scale. */
+export interface CollapseGroup {
+  dataset: string
+  lambda: number
+  keys: string[]
+  /** α per run; run r's final α are finals[Σ alphaCounts[<r] …]. */
+  alphaCounts: number[]
+  finals: number[]
+}
+
 export interface FinalAlphaQuery {
   sweepId?: number
   /** Several sweeps (with sweepId, if given): runs of any of them. */

@@ -1,5 +1,6 @@
-import type { AlphaCollapse, CollapseInput, CollapseRow, RunCollapseRow } from '../../shared/results'
-import { groupByDatasetLambda, groupKey, type Keyed } from './groups'
+import type { AlphaCollapse, CollapseGroup, CollapseInput, CollapseRow, RunCollapseRow } from '../../shared/results'
+import { groupByDatasetLambda, groupKey, lambdaKey, type Keyed } from './groups'
+import { firstOfEachKey } from './once'
 import { isCollapsed } from './threshold'
 import { Z_95, wilsonInterval } from './wilson'
 
@@ -51,11 +52,68 @@ export function collapseTable(rows: readonly CollapseInput[], opts: CollapseOpti
         if (isCollapsed(alphas[i], threshold)) perAlpha[i].collapsed++
       }
     }
-    const n = perAlpha.reduce((s, p) => s + p.n, 0)
-    const collapsed = perAlpha.reduce((s, p) => s + p.collapsed, 0)
-    const per_alpha: AlphaCollapse[] = perAlpha.map((p, index) => ({ index, n: p.n, collapsed: p.collapsed, ...stats(p.collapsed, p.n, z) }))
-    return { dataset, lambda, runs: items.length, n, collapsed, ...stats(collapsed, n, z), per_alpha, repeats: repeats({ dataset, lambda }) }
+    return collapseRow(dataset, lambda, items.length, perAlpha, repeats({ dataset, lambda }), z)
   })
+}
+
+/** One row of the collapse table from its per-α counts. */
+function collapseRow(dataset: string, lambda: number, runs: number, perAlpha: readonly AlphaCount[], repeats: number, z: number): CollapseRow {
+  const n = perAlpha.reduce((s, p) => s + p.n, 0)
+  const collapsed = perAlpha.reduce((s, p) => s + p.collapsed, 0)
+  const per_alpha: AlphaCollapse[] = perAlpha.map((p, index) => ({ index, n: p.n, collapsed: p.collapsed, ...stats(p.collapsed, p.n, z) }))
+  return { dataset, lambda, runs, n, collapsed, ...stats(collapsed, n, z), per_alpha, repeats }
+}
+
+interface AlphaCount {
+  n: number
+  collapsed: number
+}
+
+/**
+ * The same table straight from the store's grouped columns
+ * (store.listCollapseGroups): no row objects are made, so 100,000 runs take
+ * tens of milliseconds. Each experiment counts once (analysis/once.ts), the
+ * first run of a key in the groups' order (dataset, λ, run id) being the one
+ * counted, exactly as countOnce over listFinalAlphasLean would; `pool` adds the
+ * pooled rows.
+ */
+export function collapseTableOfGroups(groups: readonly CollapseGroup[], opts: Omit<CollapseOptions, 'repeats'> & { pool?: boolean } = {}): CollapseRow[] {
+  const threshold = opts.threshold ?? DEFAULT_COLLAPSE_THRESHOLD
+  const z = opts.z ?? Z_95
+  if (!Number.isFinite(threshold)) throw new RangeError(`collapse threshold must be a number, got ${threshold}`)
+  const cut = Math.fround(threshold)
+  const first = firstOfEachKey()
+  const out = new Map<string, { dataset: string; lambda: number; runs: number; repeats: number; perAlpha: AlphaCount[] }>()
+  const slot = (dataset: string, lambda: number) => {
+    const key = groupKey({ dataset, lambda })
+    let s = out.get(key)
+    if (!s) out.set(key, (s = { dataset, lambda: lambdaKey(lambda), runs: 0, repeats: 0, perAlpha: [] }))
+    return s
+  }
+  for (const g of groups) {
+    const slots = opts.pool ? [slot(g.dataset, g.lambda), slot(POOLED_LABEL, g.lambda)] : [slot(g.dataset, g.lambda)]
+    let at = 0
+    for (let r = 0; r < g.keys.length; r++) {
+      const count = g.alphaCounts[r]
+      const counted = first(g.keys[r])
+      for (const s of slots) {
+        if (!counted) s.repeats++
+        else if (count > 0) {
+          s.runs++
+          for (let i = 0; i < count; i++) {
+            const a = (s.perAlpha[i] ??= { n: 0, collapsed: 0 })
+            a.n++
+            if (Math.fround(g.finals[at + i]) <= cut) a.collapsed++
+          }
+        }
+      }
+      at += count
+    }
+  }
+  return [...out.values()]
+    .filter((s) => s.runs > 0)
+    .sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.lambda - b.lambda))
+    .map((s) => collapseRow(s.dataset, s.lambda, s.runs, s.perAlpha, s.repeats, z))
 }
 
 /** The same rows with every dataset renamed to one label: the repeats pooled into one table. */

@@ -26,7 +26,13 @@ export function groupKey(item: Keyed): string {
 /** Groups items by dataset and rounded λ, sorted by dataset name then λ. */
 export function groupByDatasetLambda<T extends Keyed>(items: readonly T[]): Group<T>[] {
   const groups = new Map<string, Group<T>>()
+  // Statistic rows come sorted by dataset and λ: an item like the one before joins its group without a key lookup.
+  let last: { dataset: string; lambda: number; group: Group<T> } | null = null
   for (const item of items) {
+    if (last && last.dataset === item.dataset && last.lambda === item.lambda) {
+      last.group.items.push(item)
+      continue
+    }
     const key = groupKey(item)
     let g = groups.get(key)
     if (!g) {
@@ -34,6 +40,7 @@ export function groupByDatasetLambda<T extends Keyed>(items: readonly T[]): Grou
       groups.set(key, g)
     }
     g.items.push(item)
+    last = { dataset: item.dataset, lambda: item.lambda, group: g }
   }
   return [...groups.values()].sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.lambda - b.lambda))
 }

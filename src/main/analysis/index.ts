@@ -1,5 +1,6 @@
 export {
   collapseTable,
+  collapseTableOfGroups,
   runCollapseTable,
   poolRows,
   POOLED_LABEL,

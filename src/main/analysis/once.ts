@@ -8,15 +8,19 @@
  * left out.
  */
 export function countOnce<T extends { configKey: string }>(rows: readonly T[]): { rows: T[]; repeats: T[] } {
-  const seen = new Set<string>()
+  const first = firstOfEachKey()
   const kept: T[] = []
   const repeats: T[] = []
-  for (const r of rows) {
-    if (seen.has(r.configKey)) repeats.push(r)
-    else {
-      seen.add(r.configKey)
-      kept.push(r)
-    }
-  }
+  for (const r of rows) (first(r.configKey) ? kept : repeats).push(r)
   return { rows: kept, repeats }
+}
+
+/** The rule itself, for readers that walk runs in order without making rows: true for the first run of each key. */
+export function firstOfEachKey(): (configKey: string) => boolean {
+  const seen = new Set<string>()
+  return (key) => {
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  }
 }

@@ -6,6 +6,7 @@
  */
 import {
   collapseTable,
+  collapseTableOfGroups,
   countOnce,
   runCollapseTable,
   poolRows,
@@ -47,8 +48,7 @@ export function withPooled<T extends { dataset: string }>(rows: readonly T[], po
 
 /** The α-level collapse table, each experiment once: read lean, since it is the headline statistic at any scale. */
 export function collectCollapse(store: Store, q: AnalysisQuery = {}): CollapseRow[] {
-  const { rows, repeats } = countOnce(store.listFinalAlphasLean(filterOf(q)))
-  return collapseTable(withPooled(rows, q.pool), { threshold: q.threshold, repeats: withPooled(repeats, q.pool) })
+  return collapseTableOfGroups(store.listCollapseGroups(filterOf(q)), { threshold: q.threshold, pool: q.pool })
 }
 
 /** The run-level collapse table (any / all α collapsed), each experiment once. */

@@ -5,6 +5,7 @@ import type {
   DatasetRow,
   EngineInfo,
   EpochMetrics,
+  CollapseGroup,
   FinalAlphaQuery,
   KeyedCollapseInput,
   FinalAlphaRow,
@@ -26,7 +27,7 @@ import { createDataset, ensureDataset, getDatasetByName, listDatasets } from './
 import { getAlphaHistory, getEpochMetrics } from './history'
 import { openConnection, type OpenOptions } from './open'
 import { editRun, listTags } from './run-labels'
-import { getRun, listFinalAlphas, listFinalAlphasLean, listRuns, type RunQuery } from './run-queries'
+import { getRun, listCollapseGroups, listFinalAlphas, listFinalAlphasLean, listRuns, type RunQuery } from './run-queries'
 import * as runs from './runs'
 import { Sql } from './sql'
 import * as sweeps from './sweeps'
@@ -181,6 +182,10 @@ export class Store {
 
   listFinalAlphasLean(q?: FinalAlphaQuery): KeyedCollapseInput[] {
     return listFinalAlphasLean(this.sql, q)
+  }
+
+  listCollapseGroups(q?: FinalAlphaQuery): CollapseGroup[] {
+    return listCollapseGroups(this.sql, q)
   }
 }
 

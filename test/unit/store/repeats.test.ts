@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { configKey } from '../../../src/main/store/config-key'
-import { collectCollapse, collectFits, collectRunCollapse, statisticRows } from '../../../src/main/reports/collect'
+import { collapseTable, collapseTableOfGroups, countOnce } from '../../../src/main/analysis'
+import { collectCollapse, collectFits, collectRunCollapse, statisticRows, withPooled } from '../../../src/main/reports/collect'
 import type { Store } from '../../../src/main/store'
 import type { NewRun } from '../../../src/shared/results'
 import { chunk, newRun, tempStore } from './helpers'
@@ -117,5 +118,18 @@ describe('several sweeps in one filter', () => {
     const lean = store.listFinalAlphasLean({})
     expect(lean).toEqual(full.map((r) => ({ dataset: r.dataset, lambda: r.lambda, finalAlpha: r.finalAlpha, configKey: r.configKey })))
     expect(full.map((r) => r.lambda)).toEqual([0.01, 0.01, 0.015, 0.02, 0.03])
+  })
+
+  it('gives the grouped collapse table (no row objects) the same numbers as the row path, pooled too', () => {
+    const rng = (i: number): number => ((i * 2654435761) % 1000) / 1000
+    const many = Array.from({ length: 30 }, (_, i) => seeded([0, 0.01, 0.02][i % 3], 100 + (i % 15)))
+    trainSweep('many', many, many.map((_, i) => [rng(i) * 0.1, rng(i + 7), rng(i + 13) * 0.2]))
+    for (const q of [{}, { pool: true, threshold: 0.02 }]) {
+      const { rows, repeats } = countOnce(store.listFinalAlphasLean({}))
+      const expected = collapseTable(withPooled(rows, q.pool), { threshold: (q as { threshold?: number }).threshold, repeats: withPooled(repeats, q.pool) })
+      expect(collapseTableOfGroups(store.listCollapseGroups({}), q)).toEqual(expected)
+      expect(collectCollapse(store, q)).toEqual(expected)
+    }
+    expect(collectCollapse(store, {}).some((r) => r.repeats > 0)).toBe(true)
   })
 })
