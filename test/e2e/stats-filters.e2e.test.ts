@@ -74,9 +74,15 @@ describe.skipIf(!hasChromium)('statistics filters in Chromium: repeats counted o
     expect(new URL(page.url()).hash).toMatch(/sweeps=2(%2C|,)3/)
   })
 
-  it('adds pooled rows with "pool repeats"', async () => {
+  it('adds pooled rows with "pool repeats", and Figure 5 tests whether a trained sweep and an imported study file share one curve', async () => {
     await page.getByTestId('pool-repeats').check()
     await expect.poll(async () => (await rows()).filter((r) => /^\s*pooled/.test(r)).length, { timeout: 5_000 }).toBeGreaterThan(0)
+    await page.locator('fieldset', { hasText: 'datasets' }).locator('.chip', { hasText: 'mnist:256:s0' }).locator('input').check()
+    const tests = page.locator('[data-testid="tests-table"] tbody')
+    // One "same curve" test of the two: its verdict in words, or why it has none (this tiny sweep's own curve is separated).
+    await expect.poll(() => tests.textContent(), { timeout: 20_000, interval: 200 }).toMatch(
+      /same curve: datasets.*(The datasets mnist:256:s0, study-x (are consistent with one curve|differ)|No test for the datasets mnist:256:s0, study-x: .*separation)/
+    )
   })
 
   it("says how an imported run's steps were placed, and gives it no duration", async () => {
