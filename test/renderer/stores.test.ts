@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setApiClient } from '../../src/renderer/src/api/client'
 import { useComparisonStore } from '../../src/renderer/src/stores/comparison'
 import { useNoticesStore } from '../../src/renderer/src/stores/notices'
+import { useParallelRunsStore } from '../../src/renderer/src/stores/parallel-runs'
 import { useRunDetailStore } from '../../src/renderer/src/stores/run-detail'
 import { MAX_COMPARE, useRunsStore } from '../../src/renderer/src/stores/runs'
 import { useStatsStore } from '../../src/renderer/src/stores/stats'
@@ -447,5 +448,57 @@ describe('run detail store', () => {
     await detail.load(404)
     expect(detail.error).toBe('getRun: no run 404')
     expect(detail.run).toBeNull()
+  })
+})
+
+describe('views follow writes by another process within a second (issue 10, defect 4)', () => {
+  /** A run renamed elsewhere (the CLI's run-edit): what each store shows after one data-changed and 600 ms. */
+  let name = 'before'
+  beforeEach(() => {
+    name = 'before'
+    vi.useFakeTimers()
+    install(
+      fakeClient({
+        listRuns: () => ({ total: 1, runs: [runSummary(3, { name })] }),
+        getRun: (id) => ({ ...runSummary(id, { name }), seeds: null, config: null, notes: null }),
+        getEpochMetrics: () => []
+      })
+    )
+  })
+  const changed = async (): Promise<void> => {
+    name = 'after'
+    client.emit({ type: 'data-changed', source: 'other-process' })
+    await vi.advanceTimersByTimeAsync(600)
+  }
+
+  it('the runs table', async () => {
+    const runs = useRunsStore()
+    runs.connect()
+    await runs.fetch()
+    expect(runs.rows.map((r) => r.name)).toEqual(['before'])
+    await changed()
+    expect(runs.rows.map((r) => r.name)).toEqual(['after'])
+    runs.disconnect()
+  })
+
+  it('the run detail', async () => {
+    const detail = useRunDetailStore()
+    detail.connect()
+    await detail.load(3)
+    expect(detail.run?.name).toBe('before')
+    await changed()
+    expect(detail.run?.name).toBe('after')
+    detail.disconnect()
+  })
+
+  it('the parallel coordinates', async () => {
+    const parallel = useParallelRunsStore()
+    parallel.connect()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(parallel.runs.map((r) => r.name)).toEqual(['before'])
+    await changed()
+    expect(parallel.runs.map((r) => r.name)).toEqual(['after'])
+    parallel.disconnect()
+    expect(client.listenerCount()).toBe(0)
   })
 })

@@ -43,6 +43,8 @@ export const useParallelRunsStore = defineStore('parallel-runs', () => {
   // Follows the filters after a typing pause, and new or finished runs at most every 2 s.
   const fetchSoon = useDebounceFn(() => void fetch(), 250)
   const refreshSoon = useDebounceFn(() => void fetch(), 2000, { maxWait: 2000 })
+  /** Another process wrote (data-changed): follow within a second, like the runs table. */
+  const followSoon = useDebounceFn(() => void fetch(), 150, { maxWait: 400 })
   let stopWatch: WatchStopHandle | null = null
   let unsubscribe: (() => void) | null = null
   /** While the chart is on screen. */
@@ -54,7 +56,8 @@ export const useParallelRunsStore = defineStore('parallel-runs', () => {
       () => void fetchSoon()
     )
     unsubscribe = apiClient().onEvent((e) => {
-      if (e.type === 'data-changed' || e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'sweep-changed') void refreshSoon()
+      if (e.type === 'data-changed') void followSoon()
+      else if (e.type === 'run-finished' || e.type === 'run-failed' || e.type === 'sweep-changed') void refreshSoon()
     })
     void fetch()
   }
@@ -65,6 +68,7 @@ export const useParallelRunsStore = defineStore('parallel-runs', () => {
     unsubscribe = null
     fetchSoon.cancel()
     refreshSoon.cancel()
+    followSoon.cancel()
   }
 
   return { runs, total, loading, loaded, error, capped, fetch, connect, disconnect }

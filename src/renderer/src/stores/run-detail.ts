@@ -48,11 +48,20 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     { maxWait: 1000 }
   )
 
+  /** Another process wrote (data-changed: a rename, a tag, a delete, its training elsewhere): follow within a second. */
+  const followSoon = useDebounceFn(
+    () => {
+      if (runId.value !== null) void load(runId.value)
+    },
+    150,
+    { maxWait: 400 }
+  )
+
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return
     unsubscribe = apiClient().onEvent((e) => {
-      if (e.type === 'data-changed') void reloadSoon()
+      if (e.type === 'data-changed') void followSoon()
       if (e.type === 'sweep-changed' || e.type === 'queue-changed' || e.type === 'data-changed') return
       if (e.runId === runId.value) void reloadSoon()
     })
@@ -61,6 +70,7 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     unsubscribe?.()
     unsubscribe = null
     reloadSoon.cancel()
+    followSoon.cancel()
   }
 
   async function rerun(): Promise<SweepRow | undefined> {
