@@ -6,6 +6,7 @@ import { lambdaFloor, lambdaScale, windowFromZoom } from '../../src/renderer/src
 import { bandEdges, bandHalfWidth, meanTrajectoryOption, t975 } from '../../src/renderer/src/charts/mean-trajectory-options'
 import { alphaTrajectoryOption, batchLossOption, compareOption, emaSmooth, epochMetricsOption, runX, stepsPerEpochOf } from '../../src/renderer/src/charts/trajectory-options'
 import type { AlphaInitFinalPair, AlphaPoint, AlphaSeries, CollapseRow, MeanTrajectory } from '../../src/shared/results'
+import { fmtLambda } from '../../src/renderer/src/lib/format'
 
 /** Issue 10, "Charts": λ axes, zoom, the colour scale of Figure 4b, loss smoothing, epoch axis, mean trajectories. */
 
@@ -91,6 +92,15 @@ describe('zoom', () => {
       ['compare', compareOption([{ runId: 1, label: '#1', series }], () => true)]
     ]
     for (const [name, option] of charts) expect(zooms(option).map((z) => z.type).slice(0, 2), name).toEqual(['inside', 'slider'])
+  })
+
+  it('gives Figure 3 a panel only for the λ inside the shared window, and says nothing is there when none is', () => {
+    const hists = LAMBDAS.map((lambda) => ({ dataset: 'mnist', lambda, alphaIndex: 0, edges: [0, 0.05, 1], counts: [1, 2], outside: 0, threshold: 0.05 }))
+    const titles = (window: { lo: number; hi: number } | null): string[] =>
+      ((histogramGridOption(hists, { dataset: null, alphaIndex: null, window })?.option.title ?? []) as { text: string }[]).map((t) => t.text)
+    expect(titles(null)).toHaveLength(LAMBDAS.length)
+    expect(titles({ lo: 0.01, hi: 0.02 })).toEqual(LAMBDAS.filter((l) => l >= 0.01 - 1e-12 && l <= 0.02 + 1e-12).map((l) => `λ = ${fmtLambda(l)}`))
+    expect(histogramGridOption(hists, { dataset: null, alphaIndex: null, window: { lo: 0.5, hi: 0.6 } })).toBeNull()
   })
 
   it('shows one λ window on Figures 1, 2 and 4a; Figure 2 zooms every panel together', () => {

@@ -63,10 +63,11 @@ function survivalResult(threshold: number): SurvivalResult {
   return { threshold, reconstructed_steps: true, curves: ['a', 'b'].flatMap((d) => [curve(d, null), ...LAMBDAS.map((l) => curve(d, l))]), tests: [logRank] }
 }
 
-/** Stands in for ChartPanel (ECharts needs a canvas): shows the title and how many series the option has. */
+/** Stands in for ChartPanel (ECharts needs a canvas): shows the title, how many series the option has and its zoom kinds. */
 const PanelStub = defineComponent({
-  props: { title: { type: String, required: true }, option: { type: Object as PropType<{ series?: unknown[] } | null>, default: null } },
-  setup: (props, { slots }) => () => h('div', { class: 'panel-stub', 'data-title': props.title, 'data-series': props.option?.series?.length ?? 0 }, [slots.controls?.(), slots.footer?.()])
+  props: { title: { type: String, required: true }, option: { type: Object as PropType<{ series?: unknown[]; dataZoom?: { type?: string }[] } | null>, default: null } },
+  setup: (props, { slots }) => () =>
+    h('div', { class: 'panel-stub', 'data-title': props.title, 'data-series': props.option?.series?.length ?? 0, 'data-zoom': (props.option?.dataZoom ?? []).map((z) => z.type).join(' ') }, [slots.controls?.(), slots.footer?.()])
 })
 
 let client: FakeClient
@@ -101,6 +102,8 @@ describe('Figures 5–7 in the statistics view', () => {
       expect.stringMatching(/^Figure 7/)
     ])
     for (const p of panels) expect(Number(p.attributes('data-series'))).toBeGreaterThan(0)
+    // Zoom everywhere: λ (Figure 5) and steps (Figure 6) by wheel and slider; Figure 7's λ by wheel (its colour scale sits under it).
+    expect(panels.map((p) => p.attributes('data-zoom'))).toEqual(['inside slider', 'inside slider', 'inside'])
     const sentences = w.findAll('[data-testid="tests-table"] tbody tr').map((r) => r.findAll('td')[4]?.text())
     expect(sentences).toContainEqual(expect.stringMatching(/^α0, α1, α2 of a are consistent with one curve/))
     expect(sentences).toContainEqual(expect.stringMatching(/^The datasets a, b .*\(log-rank χ² = 0.40, df = 1, p = 0.53\)/))

@@ -22,6 +22,23 @@ function base(): EChartsOption {
   }
 }
 
+/** Options a figure takes in the workbench but not in the offline report. */
+export interface FigureOptions {
+  /** Wheel/drag zoom on x plus a slider under the plot (the view; the report's figures are static). */
+  zoom?: boolean
+}
+
+/** x zoom: wheel and drag inside the plot, and a slider under it; filterMode none keeps lines whole. */
+function xZoom(xAxisIndex: number | number[], slider: boolean): NonNullable<EChartsOption['dataZoom']> {
+  const inside = { type: 'inside' as const, xAxisIndex, filterMode: 'none' as const }
+  return slider ? [inside, { type: 'slider' as const, xAxisIndex, filterMode: 'none' as const, height: 16, bottom: 6, showDataShadow: false }] : [inside]
+}
+
+/** The grid and zoom of a one-panel figure: more room at the bottom when a slider sits there. */
+function zoomable(opts: FigureOptions): Pick<EChartsOption, 'grid' | 'dataZoom'> {
+  return { grid: { left: 56, right: 20, top: 36, bottom: opts.zoom ? 72 : 46 }, ...(opts.zoom ? { dataZoom: xZoom(0, true) } : {}) }
+}
+
 const axis = (name: string, extra: Record<string, unknown> = {}) => ({
   type: 'value' as const,
   name,
@@ -45,7 +62,7 @@ export function fitLabel(f: Pick<DoseFit, 'dataset'>): string {
  * horizontal bar), one colour per dataset. `fits` are the all-α fits to draw;
  * `rows` the collapse table rows of the same datasets (dataset "pooled" for a pooled fit).
  */
-export function doseResponseOption(fits: readonly DoseFit[], rows: readonly CollapseRow[], opts: { cluster?: boolean } = {}): EChartsOption | null {
+export function doseResponseOption(fits: readonly DoseFit[], rows: readonly CollapseRow[], opts: FigureOptions & { cluster?: boolean } = {}): EChartsOption | null {
   const shown = fits.filter((f) => f.alpha_index === null)
   if (shown.length === 0) return null
   const maxLambda = Math.max(0.05, ...rows.map((r) => r.lambda))
@@ -94,7 +111,7 @@ export function doseResponseOption(fits: readonly DoseFit[], rows: readonly Coll
   })
   return {
     ...base(),
-    grid: { left: 56, right: 20, top: 36, bottom: 46 },
+    ...zoomable(opts),
     xAxis: axis('λ (penalty weight)', { min: 0, max: maxLambda }),
     yAxis: axis('α collapsed (%)', { min: 0, max: 100, nameGap: 36 }),
     series
@@ -102,7 +119,7 @@ export function doseResponseOption(fits: readonly DoseFit[], rows: readonly Coll
 }
 
 /** Figure 6: Kaplan–Meier step curves of time to collapse, one per curve given, with cloglog 95% bands. */
-export function survivalOption(curves: readonly SurvivalCurve[], label: (c: SurvivalCurve) => string): EChartsOption | null {
+export function survivalOption(curves: readonly SurvivalCurve[], label: (c: SurvivalCurve) => string, opts: FigureOptions = {}): EChartsOption | null {
   if (curves.length === 0) return null
   const series: LineSeriesOption[] = []
   curves.forEach((c, i) => {
@@ -120,7 +137,7 @@ export function survivalOption(curves: readonly SurvivalCurve[], label: (c: Surv
   return {
     ...base(),
     tooltip: { trigger: 'axis', confine: true },
-    grid: { left: 56, right: 20, top: 36, bottom: 46 },
+    ...zoomable(opts),
     xAxis: axis('SGD step', { min: 0 }),
     yAxis: axis('share of α not yet collapsed', { min: 0, max: 1, nameGap: 36 }),
     series
@@ -131,7 +148,7 @@ export function survivalOption(curves: readonly SurvivalCurve[], label: (c: Surv
  * Figure 7: P(collapse) over α_init × λ: the observed share per cell (left)
  * next to the two-covariate logistic fit (right), one shared colour scale.
  */
-export function startHeatmapOption(fit: StartFit): EChartsOption | null {
+export function startHeatmapOption(fit: StartFit, opts: FigureOptions = {}): EChartsOption | null {
   if (fit.cells.length === 0) return null
   const alphas = [...new Set(fit.cells.map((c) => c.alpha_init))].sort((a, b) => a - b)
   const lambdas = [...new Set(fit.cells.map((c) => c.lambda))].sort((a, b) => a - b)
@@ -168,6 +185,8 @@ export function startHeatmapOption(fit: StartFit): EChartsOption | null {
     ],
     xAxis: [cat('λ', lambdas, 0), cat('λ', lambdas, 1)],
     yAxis: [cat('initial α', alphas, 0), cat('initial α', alphas, 1)],
+    // The colour scale sits under the panels, so the λ zoom of both panels is the wheel alone.
+    ...(opts.zoom ? { dataZoom: xZoom([0, 1], false) } : {}),
     visualMap: { min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, text: ['100%', '0%'], inRange: { color: ['#f7fbff', '#6baed6', '#08306b'] } },
     series
   }

@@ -25,6 +25,8 @@ export interface HistogramSelection {
   dataset: string | null
   /** An α index, or null for all α pooled. */
   alphaIndex: number | null
+  /** The λ window Figures 1, 2 and 4a are zoomed to: only its λ get a panel (null: all). */
+  window?: LambdaWindow | null
 }
 
 /** Counts per λ for the selection, summing datasets / α indices when pooled. */
@@ -33,6 +35,7 @@ export function poolHistograms(hists: readonly AlphaHistogram[], sel: HistogramS
   for (const h of hists) {
     if (sel.dataset !== null && h.dataset !== sel.dataset) continue
     if (sel.alphaIndex !== null && h.alphaIndex !== sel.alphaIndex) continue
+    if (!inWindow(h.lambda, sel.window ?? null)) continue
     const key = lambdaKey(h.lambda)
     const acc = byLambda.get(key)
     if (!acc) byLambda.set(key, { lambda: h.lambda, edges: [...h.edges], counts: [...h.counts] })
