@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openStore } from '../../src/main/store'
 import { runCli, spawnCli, tempHome } from '../helpers/cli'
@@ -48,22 +49,99 @@ function waitFor(pred: () => boolean, timeoutMs: number): Promise<void> {
   })
 }
 
+const args = ['sweep', '--spec', specFile, '--workers', '1', '--engine', 'tfjs']
+let clean: Map<string, Snapshot> | null = null
+/** The same sweep, uninterrupted (trained once, for both tests). */
+function cleanSnapshot(): Map<string, Snapshot> {
+  if (clean) return clean
+  const cleanDb = join(home.home, 'clean.db')
+  const r = runCli([...args, '--db', cleanDb], home.home)
+  expect(r.status, r.stderr).toBe(0)
+  clean = snapshot(cleanDb)
+  return clean
+}
+
+/** Once one run is done and the next has part of its history written. */
+function midRun(db: string): Promise<void> {
+  return waitFor(() => {
+    try {
+      const s = [...snapshot(db).values()]
+      return s.some((r) => r.status === 'done') && s.some((r) => r.status === 'running' && r.steps.length > 0)
+    } catch {
+      return false
+    }
+  }, 120_000)
+}
+
+function expectSameAsClean(db: string): void {
+  const a = snapshot(db)
+  const b = cleanSnapshot()
+  expect(a.size).toBe(4)
+  for (const [key, run] of a) {
+    expect(run.status, key).toBe('done')
+    expect(run.steps, key).toEqual(b.get(key)!.steps)
+    expect(run.alphas, key).toEqual(b.get(key)!.alphas)
+    expect(run.finalAlpha, key).toEqual(b.get(key)!.finalAlpha)
+  }
+}
+
+describe('a sweep stopped with Ctrl-C (SIGINT) mid-run (issue 10, defect 3)', () => {
+  it('puts the running run back in the queue at its checkpoint, exits 130, and resumes to the uninterrupted histories', async () => {
+    const db = join(home.home, 'interrupted.db')
+    const child = spawnCli([...args, '--db', db], home.home)
+    let stderr = ''
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    await midRun(db)
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    child.kill('SIGINT')
+    expect(await exited, stderr).toBe(130)
+    expect(stderr).toMatch(/stopping: running runs go back to the queue at their last checkpoint/)
+    expect(stderr).toMatch(/Continue with: sweep --resume/)
+
+    // Nothing is left "running", and the interrupted run keeps what it trained: history and a checkpoint at its last stored step.
+    const check = openStore(db, { create: false })
+    let interruptedId: number
+    try {
+      const runs = check.listRuns({ limit: 1000 }).runs
+      expect(runs.filter((r) => r.status === 'running')).toEqual([])
+      const kept = runs.filter((r) => r.status === 'queued' && check.getAlphaHistory([r.id])[0].steps.length > 0)
+      expect(kept).toHaveLength(1)
+      interruptedId = kept[0].id
+      const stored = check.getAlphaHistory([interruptedId])[0].steps
+      expect(stored.at(-1)).toBeGreaterThan(0)
+      expect(check.getCheckpoint(interruptedId)?.step).toBe(stored.at(-1))
+    } finally {
+      check.close()
+    }
+
+    /** The stored chunks of the interrupted run, by row id: a restart from step 0 would delete and rewrite them. */
+    const chunks = (): { id: number; step_start: number }[] => {
+      const raw = new Database(db, { readonly: true })
+      try {
+        return raw.prepare('SELECT id, step_start FROM alpha_history WHERE run_id = ? ORDER BY step_start').all(interruptedId) as { id: number; step_start: number }[]
+      } finally {
+        raw.close()
+      }
+    }
+    const kept = chunks()
+    expect(kept.length).toBeGreaterThan(0)
+
+    const resumed = runCli(['sweep', '--resume', '--workers', '1', '--engine', 'tfjs', '--db', db], home.home)
+    expect(resumed.status, resumed.stderr).toBe(0)
+    expectSameAsClean(db)
+    // It continued from the checkpoint: the chunks stored before Ctrl-C are the same rows, and more follow them.
+    const after = chunks()
+    expect(after.slice(0, kept.length)).toEqual(kept)
+    expect(after.length).toBeGreaterThan(kept.length)
+  }, 300_000)
+})
+
 describe('a sweep killed with SIGKILL mid-run', () => {
   it('resumes to the same histories as an uninterrupted sweep, and never shows a run done without its history', async () => {
     const killedDb = join(home.home, 'killed.db')
-    const cleanDb = join(home.home, 'clean.db')
-    const args = ['sweep', '--spec', specFile, '--workers', '1', '--engine', 'tfjs']
 
     const child = spawnCli([...args, '--db', killedDb], home.home)
-    // Kill once one run is done and the next has part of its history written.
-    await waitFor(() => {
-      try {
-        const s = [...snapshot(killedDb).values()]
-        return s.some((r) => r.status === 'done') && s.some((r) => r.status === 'running' && r.steps.length > 0)
-      } catch {
-        return false
-      }
-    }, 120_000)
+    await midRun(killedDb)
     child.kill('SIGKILL')
     await new Promise((resolve) => child.once('exit', resolve))
 
@@ -89,18 +167,9 @@ describe('a sweep killed with SIGKILL mid-run', () => {
     expect(resumed.status, resumed.stderr).toBe(0)
     expect(resumed.stderr).toMatch(/resuming 1 run\(s\) interrupted earlier from their last checkpoint/)
 
-    const clean = runCli([...args, '--db', cleanDb], home.home)
-    expect(clean.status, clean.stderr).toBe(0)
-
     const a = snapshot(killedDb)
-    const b = snapshot(cleanDb)
+    const b = cleanSnapshot()
     expect([...a.keys()].sort()).toEqual([...b.keys()].sort())
-    expect(a.size).toBe(4)
-    for (const [key, run] of a) {
-      expect(run.status, key).toBe('done')
-      expect(run.steps, key).toEqual(b.get(key)!.steps)
-      expect(run.alphas, key).toEqual(b.get(key)!.alphas)
-      expect(run.finalAlpha, key).toEqual(b.get(key)!.finalAlpha)
-    }
+    expectSameAsClean(killedDb)
   }, 300_000)
 })

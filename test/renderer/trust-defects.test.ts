@@ -177,6 +177,25 @@ describe('selection for Compare (defect 9)', () => {
   })
 })
 
+describe('Compare past its limit (defect 9)', () => {
+  it('names the ids it does not show, and loads only the first 12', async () => {
+    const { default: CompareView } = await import('../../src/renderer/src/views/CompareView.vue')
+    const { MAX_COMPARE } = await import('../../src/renderer/src/stores/runs')
+    const { runSummary } = await import('./fake-client')
+    const ids = Array.from({ length: MAX_COMPARE + 2 }, (_, i) => i + 1)
+    client = fakeClient({ getRun: (id) => ({ ...runSummary(id), seeds: null, config: null, notes: null }) })
+    setApiClient(client)
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    window.location.hash = `#/compare?ids=${ids.join(',')}`
+    await new Promise((r) => setTimeout(r, 0))
+    wrapper = mount(CompareView, { global: { plugins: [pinia], stubs: { ChartPanel: true } } })
+    await flushPromises()
+    expect(wrapper.get('[data-testid="compare-dropped"]').text()).toBe(`Compare shows at most ${MAX_COMPARE} runs; not shown: #${MAX_COMPARE + 1}, #${MAX_COMPARE + 2}`)
+    expect(client.callsTo('getRun').map(([id]) => id)).toEqual(ids.slice(0, MAX_COMPARE))
+  })
+})
+
 describe('sweep finished (MLflow/W&B expectation)', () => {
   it('announces a sweep that was running and is now done', async () => {
     const { useSweepsStore } = await import('../../src/renderer/src/stores/sweeps')
