@@ -9,7 +9,7 @@ import { DEFAULT_ALPHA_GRID, PAPER_TRAIN_DEFAULTS } from '../../src/shared/confi
 import { runSummary } from './fake-client'
 import { toCsv } from '../../src/renderer/src/lib/csv'
 import { estimateSweep, trainCount } from '../../src/renderer/src/lib/estimate'
-import { fmtDuration, fmtLambda } from '../../src/renderer/src/lib/format'
+import { fmtDuration, fmtLambda, fmtShortTime, fmtTime } from '../../src/renderer/src/lib/format'
 import { fieldKey, presetForm, validateForm } from '../../src/renderer/src/lib/spec-form'
 import { idsFromQuery, parseHash } from '../../src/renderer/src/router'
 import type { AlphaHistogram, CollapseRow } from '../../src/shared/results'
@@ -54,6 +54,15 @@ describe('formatting', () => {
     expect(fmtLambda(0.015000000000000001)).toBe('0.015')
     expect(fmtDuration(45_000)).toBe('45 s')
     expect(fmtDuration(3 * 3600_000 + 5 * 60_000)).toBe('3 h 05 min')
+  })
+
+  it('leaves this year out of table times, never another year', () => {
+    const now = new Date(2026, 11, 2, 19, 35).getTime()
+    expect(fmtShortTime(now, now)).toBe('02 Dec, 19:35')
+    expect(fmtTime(now)).toBe('02 Dec 2026, 19:35')
+    const lastYear = new Date(2025, 11, 31, 23, 59).getTime()
+    expect(fmtShortTime(lastYear, now)).toBe(fmtTime(lastYear))
+    expect(fmtShortTime(null)).toBe('—')
   })
 })
 

@@ -50,6 +50,15 @@ export function fmtTime(ts: number | null | undefined): string {
   return ts === null || ts === undefined ? '—' : dateTime.format(new Date(ts))
 }
 
+const dayTime = new Intl.DateTimeFormat('en-GB', { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+
+/** fmtTime for table cells: the year only when it is not this year's (`now`), so a 1024-px table keeps its columns. */
+export function fmtShortTime(ts: number | null | undefined, now = Date.now()): string {
+  if (ts === null || ts === undefined) return '—'
+  const d = new Date(ts)
+  return d.getFullYear() === new Date(now).getFullYear() ? dayTime.format(d) : dateTime.format(d)
+}
+
 /** Subscript digits for α indices: α₀, α₁ … */
 export function alphaName(i: number): string {
   return `α${String(i).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)])}`
