@@ -44,10 +44,10 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     return Number(await page.locator(chart(name)).getAttribute('data-points'))
   }
   const colourRange = (): Promise<string | null> => page.getByTestId('fig4b-colour-range').textContent()
-  /** Figures 1, 2 and 4 as they stand, one picture each. */
+  /** Figures 1 to 4 as they stand, one picture each. */
   async function shoot(state: string): Promise<void> {
     await page.waitForTimeout(300)
-    for (const name of ['collapse-vs-lambda', 'collapse-per-alpha', 'final-alpha-vs-lambda', 'initial-vs-final-alpha']) await page.locator(chart(name)).screenshot({ path: join(SHOTS, `${name}-${state}.png`) })
+    for (const name of ['collapse-vs-lambda', 'collapse-per-alpha', 'final-alpha-histograms', 'final-alpha-vs-lambda', 'initial-vs-final-alpha']) await page.locator(chart(name)).screenshot({ path: join(SHOTS, `${name}-${state}.png`) })
   }
 
   beforeAll(async () => {
@@ -83,6 +83,10 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
       expect(await page.locator(chart(name)).getAttribute('data-zoom'), name).toMatch(/^inside slider/)
       await expect.poll(() => page.locator(chart(name)).getByRole('button', { name: 'Reset zoom' }).count(), { timeout: 2_000 }).toBe(1)
     }
+    // Figures 5 and 6 zoom by wheel and slider, Figure 7 (its colour scale under it) by wheel.
+    for (const [name, kinds] of [['dose-response-fits', 'inside slider'], ['time-to-collapse', 'inside slider'], ['start-heatmap', 'inside']]) {
+      await expect.poll(() => page.locator(chart(name)).getAttribute('data-zoom'), { timeout: 20_000, message: name }).toBe(kinds)
+    }
     // All λ, 0 to the outlier, colour Figure 4b before any zoom.
     expect(await colourRange()).toBe('colour = λ 0–0.3')
     await shoot('linear')
@@ -116,9 +120,12 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     const [, hi] = /λ ([\d.e-]+)–([\d.e-]+)/.exec((await colourRange()) ?? '')!.slice(1).map(Number)
     expect(hi).toBeLessThan(0.3)
     expect(Number(await page.locator(chart('initial-vs-final-alpha')).getAttribute('data-points'))).toBeLessThan(pointsBefore)
+    // Figure 3 follows: the λ = 0.3 panel leaves, and a note says why.
+    await expect.poll(() => page.getByTestId('fig3-window-note').count(), { timeout: 5_000 }).toBe(1)
     await shoot('zoomed')
     await page.locator(chart('collapse-per-alpha')).getByRole('button', { name: 'Reset zoom' }).click()
     await expect.poll(colourRange, { timeout: 5_000 }).toBe('colour = λ 0–0.3')
+    expect(await page.getByTestId('fig3-window-note').count()).toBe(0)
   }, 60_000)
 
   it('draws the mean ± band trajectories per λ, switches the band, and exports SVG that parses as XML', async () => {

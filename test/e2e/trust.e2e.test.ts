@@ -56,6 +56,14 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
     await page.waitForTimeout(100)
   }
 
+  /** The CLI's trained runs (not the imported copies), lowest id first. */
+  function trainedRuns(): { id: number; lambda: number }[] {
+    const runs = JSON.parse(execFileSync(process.execPath, [BIN, 'runs', '--json', '--db', db], { env: { ...process.env, ALPHA_WB_HOME: home }, encoding: 'utf8' })) as { id: number; lambda: number; imported: boolean; status: string }[]
+    const trained = runs.filter((r) => !r.imported && r.status === 'done').sort((a, b) => a.id - b.id)
+    expect(trained.length).toBeGreaterThanOrEqual(2)
+    return trained
+  }
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
     await ensureBuiltUi()
@@ -121,32 +129,42 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
     await exportAll()
     const statsCharts = docs.length
     expect(statsCharts).toBeGreaterThanOrEqual(4)
-    await goto('#/runs')
-    await page.locator('table tbody tr a[href*="#/runs/"]').first().click()
-    await page.locator('.chart-panel canvas').first().waitFor()
+    // A trained run (the CLI's), so its loss and per-epoch charts are exported too, not only an imported run's α.
+    await goto(`#/runs/${trainedRuns()[0].id}`)
+    await page.locator('[data-chart^="run-"][data-chart$="-loss"] canvas').first().waitFor({ timeout: 20_000 })
     await page.waitForTimeout(500)
     await exportAll()
+    expect(docs.map((d) => d.chart)).toEqual(expect.arrayContaining([expect.stringMatching(/alpha/), expect.stringMatching(/loss/), expect.stringMatching(/epochs/)]))
     expect(docs.length).toBeGreaterThan(statsCharts)
     const errors = JSON.parse(execFileSync('python3', ['-c', PARSE_ALL], { input: JSON.stringify(docs.map((d) => d.svg)), encoding: 'utf8' })) as (string | null)[]
     expect(Object.fromEntries(docs.map((d, i) => [d.chart, errors[i]]))).toEqual(Object.fromEntries(docs.map((d) => [d.chart, null])))
   }, 120_000)
 
   it('screenshots every view, light and dark, at 1440 and 1024 px', async () => {
-    const runId = await page.evaluate<string>(`(location.hash.match(/runs\\/(\\d+)/) || [])[1] || ''`)
-    const views: [string, string][] = [
-      ['sweep', '#/sweep'],
-      ['queue', '#/queue'],
-      ['runs', '#/runs'],
-      ['run-detail', `#/runs/${runId || 1}`],
-      ['compare', `#/compare?ids=${runId || 1},${Number(runId || 1) + 1}`],
-      ['stats', '#/stats']
+    // Run detail and Compare show trained runs (loss and epoch charts, a config diff), two λ side by side.
+    const trained = trainedRuns()
+    const other = trained.find((r) => r.lambda !== trained[0].lambda)!
+    // A named, tagged run: the Runs table's widest layout (its name · tags column) is the one measured at 1024 px.
+    const edit = await cli(['run-edit', String(trained[0].id), '--name', 'baseline at λ = 0, first seed', '--tags', 'baseline,paper-check', '--db', db], home)
+    expect(edit.code, edit.out).toBe(0)
+    const views: [string, string, string][] = [
+      ['sweep', '#/sweep', '[data-testid="run-count"]'],
+      ['queue', '#/queue', '[data-sweep]'],
+      ['runs', '#/runs', 'table tbody tr a[href*="#/runs/"]'],
+      ['run-detail', `#/runs/${trained[0].id}`, '[data-testid="run-title"]'],
+      ['compare', `#/compare?ids=${trained[0].id},${other.id}`, '[data-testid="compare-table"]'],
+      ['stats', '#/stats', '[data-chart="final-alpha-histograms"] canvas']
     ]
+    for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) rmSync(join(SHOTS, f))
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       for (const width of [1440, 1024]) {
         await page.setViewportSize({ width, height: 900 })
-        for (const [name, hash] of views) {
+        for (const [name, hash, shown] of views) {
           await goto(hash)
+          // What the view is for is on screen, not an error or an empty state.
+          await page.locator(shown).first().waitFor({ timeout: 20_000 })
+          expect(await page.locator('.page [role="alert"].error').count(), `${name}: an error is shown`).toBe(0)
           await page.waitForTimeout(700)
           const height = await page.evaluate<number>(MAIN_SCROLL_HEIGHT)
           await page.setViewportSize({ width, height: Math.max(900, Math.min(height + 30, 4000)) })
@@ -157,6 +175,13 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
             `[...document.querySelectorAll('.table-wrap')].filter((w) => w.offsetParent && w.scrollWidth > w.clientWidth + 1).map((w) => (w.querySelector('table')?.dataset.testid ?? w.className))`
           )
           expect(overflowing, `${name} at ${width} px`).toEqual([])
+          if (name === 'compare') {
+            // The differing settings stay readable: their highlight is light under dark text, dark under light text.
+            const [bgSum, fgSum] = await page.evaluate<number[]>(
+              `(() => { const td = document.querySelector('[data-testid="config-diff"] tr.differs td'); const s = getComputedStyle(td); const sum = (c) => c.match(/\\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0); return [sum(s.backgroundColor), sum(s.color)] })()`
+            )
+            expect(scheme === 'dark' ? bgSum < fgSum - 300 : bgSum > fgSum + 300, `compare diff contrast in ${scheme}: bg ${bgSum}, text ${fgSum}`).toBe(true)
+          }
           const queueItem = await page.getByTestId('queue-state').boundingBox()
           expect(queueItem && queueItem.x + queueItem.width <= width, `${name} at ${width} px: status bar queue`).toBe(true)
           await page.setViewportSize({ width, height: 900 })
@@ -167,7 +192,7 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
       expect(bg === 'rgb(18, 21, 29)').toBe(scheme === 'dark')
     }
     await page.emulateMedia({ colorScheme: 'light' })
-    expect(readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).toBeGreaterThanOrEqual(24)
+    expect(readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).toBe(24)
     expect(pageErrors).toEqual([])
   }, 240_000)
 })
