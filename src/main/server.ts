@@ -8,11 +8,55 @@ import { echo, safeMessage } from '../shared/echo'
 import { UserError } from '../shared/errors'
 import type { WorkbenchService } from './service'
 
-/** Largest request body: a CSV of the original study is a few MB; leave room for big imports. */
-const MAX_BODY_BYTES = 256 * 1024 * 1024
-/** Request bodies buffered at once, all requests together: a second huge upload waits its turn (503). */
-const MAX_BODY_BYTES_IN_FLIGHT = 320 * 1024 * 1024
 const HEARTBEAT_MS = 15_000
+/** A connection answered 400 or 408 at the socket level is destroyed this long after, whatever its client does. */
+const CLOSE_GRACE_MS = 2_000
+
+/**
+ * What one client, or many, may hold of the server. Every field has a default
+ * (SERVER_LIMITS); tests pass smaller ones.
+ */
+export interface ServerLimits {
+  /** Largest request body (413 above it): a CSV of the original study is a few MB; leave room for big imports. */
+  maxBodyBytes: number
+  /** Request bodies buffered at once, all requests together: a second huge upload waits its turn (503). */
+  maxBodyBytesInFlight: number
+  /**
+   * Time to receive a request's line and headers (slowloris): a connection still
+   * sending them after this gets 408 and is closed. Node's default is 60 s.
+   */
+  headersTimeoutMs: number
+  /**
+   * Time to receive a whole request, body included (a trickled upload): 408 after it.
+   * It ends when the request is received, so a response may take longer, and the
+   * event stream (a GET with no body) is never cut. 120 s lets a 256 MB import
+   * through an SSH tunnel at ≥ 2.2 MB/s. Node's default is 300 s.
+   */
+  requestTimeoutMs: number
+  /** An idle keep-alive connection between requests is closed after this (Node's default, made explicit). */
+  keepAliveTimeoutMs: number
+  /** How often Node looks for connections past the headers or request timeout (its default, 30 s, would let them run 30 s over). */
+  timeoutCheckIntervalMs: number
+  /** Open /api/events streams, all clients together (a tab holds one): the next gets 503. */
+  maxEventClients: number
+}
+
+export const SERVER_LIMITS: Readonly<ServerLimits> = Object.freeze({
+  maxBodyBytes: 256 * 1024 * 1024,
+  maxBodyBytesInFlight: 320 * 1024 * 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  keepAliveTimeoutMs: 5_000,
+  timeoutCheckIntervalMs: 1_000,
+  maxEventClients: 64
+})
+
+/** 268435456 → '256 MB', 65536 → '64 KB'. */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${+(bytes / 1024 / 1024).toFixed(1)} MB`
+  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KB`
+  return `${bytes} bytes`
+}
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,6 +92,8 @@ export interface ServeOptions {
    * `Authorization: Bearer TOKEN` from scripts. null = no authentication.
    */
   token: string | null
+  /** Body sizes, timeouts and the event-stream cap; SERVER_LIMITS for any left out. */
+  limits?: Partial<ServerLimits>
 }
 
 export interface RunningServer {
@@ -157,7 +203,14 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
   // because browsers share cookies between ports of one host.
   const session = newToken()
   const cookieName = (): string => `awb-session-${port}`
+  const limits: ServerLimits = { ...SERVER_LIMITS, ...opts.limits }
   let bodyBytesInFlight = 0
+  let eventClients = 0
+  /** Each socket's response in progress: a client error on it must not write a second status line into it. */
+  const answering = new WeakMap<Socket, ServerResponse>()
+  // Each open stream listens to the service's events: as many as the cap allows are not a leak.
+  const maxListeners = opts.service.events.getMaxListeners()
+  if (maxListeners > 0) opts.service.events.setMaxListeners(maxListeners + limits.maxEventClients)
 
   const authenticated = (req: IncomingMessage): boolean => {
     if (opts.token === null) return true
@@ -204,7 +257,7 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
 
   const readBody = (req: IncomingMessage): Promise<string> => {
     const declared = Number(req.headers['content-length'] ?? 0)
-    if (declared > MAX_BODY_BYTES) fail(413, `request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`)
+    if (declared > limits.maxBodyBytes) fail(413, `request body over ${sizeText(limits.maxBodyBytes)}`)
     return new Promise((resolvePromise, reject) => {
       const chunks: Buffer[] = []
       let size = 0
@@ -222,8 +275,8 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       req.on('data', (c: Buffer) => {
         size += c.length
         bodyBytesInFlight += c.length
-        if (size > MAX_BODY_BYTES) stop(new UserError(`request body over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 413))
-        else if (bodyBytesInFlight > MAX_BODY_BYTES_IN_FLIGHT) stop(new UserError('too many large uploads at once; try again when the others finish', 503))
+        if (size > limits.maxBodyBytes) stop(new UserError(`request body over ${sizeText(limits.maxBodyBytes)}`, 413))
+        else if (bodyBytesInFlight > limits.maxBodyBytesInFlight) stop(new UserError('too many large uploads at once; try again when the others finish', 503))
         else chunks.push(c)
       })
       req.on('end', () => {
@@ -258,6 +311,10 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
   }
 
   const events = (req: IncomingMessage, res: ServerResponse): void => {
+    if (eventClients >= limits.maxEventClients) {
+      return send(res, 503, { error: `too many open event streams (${limits.maxEventClients}): close other tabs of this app, then reload` }, { 'retry-after': '10' })
+    }
+    eventClients++
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...SECURITY_HEADERS })
     res.write(': connected\n\n')
     const forward = (e: WorkbenchEvent): void => {
@@ -267,7 +324,11 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       if (!res.writableEnded && !res.destroyed) res.write(': ping\n\n')
     }, HEARTBEAT_MS)
     opts.service.events.on('event', forward)
+    let open = true
     const close = (): void => {
+      if (!open) return
+      open = false
+      eventClients--
       clearInterval(heartbeat)
       opts.service.events.off('event', forward)
     }
@@ -302,7 +363,13 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
     })
   }
 
-  const server = createServer((req, res) => {
+  // Node checks these timeouts only while a request is being received: a response, so the event stream, is never cut.
+  const timeouts = { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.timeoutCheckIntervalMs }
+  const server = createServer(timeouts, (req, res) => {
+    answering.set(req.socket, res)
+    res.on('close', () => {
+      if (answering.get(req.socket) === res) answering.delete(req.socket)
+    })
     res.on('error', () => res.destroy())
     handle(req, res).catch((err: unknown) => {
       if (err instanceof UserError) return send(res, err.status, { error: safeMessage(err.message) })
@@ -315,11 +382,24 @@ export function serve(opts: ServeOptions): Promise<RunningServer> {
       }
     })
   })
-  // Unparsable requests (bad request lines, headers, oversized headers): a plain 400, nothing logged.
-  server.on('clientError', (_err: Error, socket: Socket) => {
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs
+  // No idle timeout on sockets: the event stream is quiet between its heartbeats.
+  server.timeout = 0
+  // Unparsable requests (bad request lines, headers, oversized headers): a plain 400, nothing logged;
+  // a request whose headers or body took too long (see ServerLimits): 408. The socket is closed either way.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     socket.on('error', () => socket.destroy())
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
-    else socket.destroy()
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request'
+    // Not into a response already under way (an event stream, a reply sent before its body arrived).
+    if (!socket.writable || answering.get(socket)?.headersSent) {
+      socket.destroy()
+      return
+    }
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+    // Half-closed, so the client reads the answer before the socket goes (closing with its unread bytes would reset it);
+    // gone for good soon after, even if the client never closes its side.
+    socket.resume()
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref()
   })
 
   // CONNECT is not for this server; without a listener Node would drop the socket unanswered.
