@@ -193,3 +193,24 @@ describe('sweep form', () => {
     expect(queueDisabled(w)).toBe(false)
   })
 })
+
+describe('sweep form at the run cap (issue 13, defect 6)', () => {
+  const lambdas = (n: number): string => Array.from({ length: n }, (_, i) => (i / 1000).toString()).join(', ')
+  it('says that one sweep holds at most 100,000 runs, and does not queue one over it', async () => {
+    const w = await mountForm()
+    // 101 λ × 1,000 runs per λ = 101,000 runs: over the cap.
+    await byTest(w, 'runs-per-lambda').setValue('1000')
+    await useLambdaList(w, lambdas(101))
+    await flushPromises()
+    expect(w.findAll('[data-error-for]').map((e) => e.text()).join(' ')).toContain('this sweep has 101,000 runs; one sweep holds at most 100,000')
+    expect(queueDisabled(w)).toBe(true)
+    await byTest(w, 'queue').trigger('click')
+    await flushPromises()
+    expect(client.callsTo('queueSweep')).toEqual([])
+    // At the cap itself (100 λ) it may be queued.
+    await byTest(w, 'lambda-list').setValue(lambdas(100))
+    await flushPromises()
+    expect(w.findAll('[data-error-for]').map((e) => e.text())).toEqual([])
+    expect(queueDisabled(w)).toBe(false)
+  })
+})
