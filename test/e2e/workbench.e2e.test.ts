@@ -231,7 +231,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.getByTestId('seed').fill('0')
     await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('66')
     await page.getByTestId('queue').click()
-    await page.waitForURL(/#\/queue$/)
+    await page.waitForURL(/#\/queue$/, { timeout: 120_000 }) // queueing 66 runs on a loaded 2-core machine has taken over 30 s
     const card = page.locator('[data-sweep]', { has: page.getByRole('heading', { name: /paper sweep/ }) })
     const liveChart = card.locator('.live-run[data-status="running"] [data-points]')
     await liveChart.first().waitFor({ timeout: 120_000 })
