@@ -6,6 +6,7 @@
  */
 import type { EChartsOption, HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts'
 import type { CollapseRow, DoseFit, StartFit, SurvivalCurve } from '../results'
+import { xZoom } from './zoom'
 
 /** Okabe–Ito (colour-blind safe), the palette of Figures 1–4. */
 const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#8C6D31', '#000000', '#7F3C8D', '#11A579', '#E73F74', '#3969AC']
@@ -28,15 +29,9 @@ export interface FigureOptions {
   zoom?: boolean
 }
 
-/** x zoom: wheel and drag inside the plot, and a slider under it; filterMode none keeps lines whole. */
-function xZoom(xAxisIndex: number | number[], slider: boolean): NonNullable<EChartsOption['dataZoom']> {
-  const inside = { type: 'inside' as const, xAxisIndex, filterMode: 'none' as const }
-  return slider ? [inside, { type: 'slider' as const, xAxisIndex, filterMode: 'none' as const, height: 16, bottom: 6, showDataShadow: false }] : [inside]
-}
-
 /** The grid and zoom of a one-panel figure: more room at the bottom when a slider sits there. */
 function zoomable(opts: FigureOptions): Pick<EChartsOption, 'grid' | 'dataZoom'> {
-  return { grid: { left: 56, right: 20, top: 36, bottom: opts.zoom ? 72 : 46 }, ...(opts.zoom ? { dataZoom: xZoom(0, true) } : {}) }
+  return { grid: { left: 56, right: 20, top: 36, bottom: opts.zoom ? 72 : 46 }, ...(opts.zoom ? { dataZoom: xZoom(0) } : {}) }
 }
 
 const axis = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -186,7 +181,7 @@ export function startHeatmapOption(fit: StartFit, opts: FigureOptions = {}): ECh
     xAxis: [cat('λ', lambdas, 0), cat('λ', lambdas, 1)],
     yAxis: [cat('initial α', alphas, 0), cat('initial α', alphas, 1)],
     // The colour scale sits under the panels, so the λ zoom of both panels is the wheel alone.
-    ...(opts.zoom ? { dataZoom: xZoom([0, 1], false) } : {}),
+    ...(opts.zoom ? { dataZoom: xZoom([0, 1]).slice(0, 1) } : {}),
     visualMap: { min: 0, max: 100, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 160, text: ['100%', '0%'], inRange: { color: ['#f7fbff', '#6baed6', '#08306b'] } },
     series
   }

@@ -1,4 +1,4 @@
-import type { DataZoomComponentOption, EChartsOption, TooltipComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
+import type { EChartsOption, TooltipComponentOption, XAXisComponentOption, YAXisComponentOption } from 'echarts'
 import { fmtNum } from '../lib/format'
 
 /** Shared look of every chart: compact, no animation (live charts redraw often; exports and screenshots are stable). */
@@ -57,18 +57,7 @@ export function yValueAxis(name: string, extra: Partial<YAXisComponentOption> = 
   } as YAXisComponentOption
 }
 
-/**
- * Wheel/drag zoom on x plus a slider under the plot. Given several axes (small
- * multiples), one slider spans the whole figure, without a data preview (it
- * would show only the first panel's first series).
- */
-export function xZoom(xAxisIndex: number | number[] = 0, range: Partial<DataZoomComponentOption> = {}): DataZoomComponentOption[] {
-  const span = Array.isArray(xAxisIndex) && xAxisIndex.length > 1 ? { left: '7.5%', right: '3.5%', showDataShadow: false } : {}
-  return [
-    { type: 'inside', xAxisIndex, filterMode: 'none', ...range },
-    { type: 'slider', xAxisIndex, filterMode: 'none', height: 16, bottom: 6, showDetail: false, borderColor: '#dde', ...span, ...range }
-  ] as DataZoomComponentOption[]
-}
+export { xZoom } from '@shared/charts/zoom'
 
 export function axisTooltip(extra: Partial<TooltipComponentOption> = {}): TooltipComponentOption {
   return {

@@ -1,10 +1,10 @@
-import { useDebounceFn } from '@vueuse/core'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { AlphaSeries, RunDetail } from '@shared/results'
 import { apiClient } from '../api/client'
 import { diffConfigs, readableConfig } from '../lib/config-diff'
 import { latestRequest } from '../lib/latest'
+import { useFollowSoon } from '../lib/follow'
 
 const HISTORY_POINTS = 1000
 
@@ -77,7 +77,7 @@ export const useComparisonStore = defineStore('comparison', () => {
   }
 
   // Runs that finish, or change elsewhere (renamed, re-trained, deleted by another process): follow within a second.
-  const reloadSoon = useDebounceFn(() => void load(ids.value), 150, { maxWait: 400 })
+  const reloadSoon = useFollowSoon(() => void load(ids.value))
   let unsubscribe: (() => void) | null = null
   function connect(): void {
     if (unsubscribe) return

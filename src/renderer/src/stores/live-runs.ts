@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { WorkbenchEvent } from '@shared/api'
 import { apiClient } from '../api/client'
+import { useFollowSoon } from '../lib/follow'
 
 /** A run training now (or just finished), fed by live events. */
 export interface LiveRun {
@@ -267,7 +268,7 @@ export const useLiveRunsStore = defineStore('liveRuns', () => {
     void redraw()
   }
 
-  const loadRunningSoon = useDebounceFn(() => void loadRunning(), 150, { maxWait: 400 })
+  const loadRunningSoon = useFollowSoon(() => void loadRunning())
 
   let unsubscribe: (() => void) | null = null
   function connect(): void {

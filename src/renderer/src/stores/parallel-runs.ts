@@ -5,6 +5,7 @@ import type { RunSummary } from '@shared/results'
 import { apiClient } from '../api/client'
 import { latestRequest } from '../lib/latest'
 import { useRunsStore } from './runs'
+import { useFollowSoon } from '../lib/follow'
 
 /** The parallel coordinates draw at most this many runs (the newest); more than that is said under the chart. */
 export const PARALLEL_CAP = 2000
@@ -44,7 +45,7 @@ export const useParallelRunsStore = defineStore('parallel-runs', () => {
   const fetchSoon = useDebounceFn(() => void fetch(), 250)
   const refreshSoon = useDebounceFn(() => void fetch(), 2000, { maxWait: 2000 })
   /** Another process wrote (data-changed): follow within a second, like the runs table. */
-  const followSoon = useDebounceFn(() => void fetch(), 150, { maxWait: 400 })
+  const followSoon = useFollowSoon(() => void fetch())
   let stopWatch: WatchStopHandle | null = null
   let unsubscribe: (() => void) | null = null
   /** While the chart is on screen. */

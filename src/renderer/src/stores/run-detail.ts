@@ -7,6 +7,7 @@ import { apiClient } from '../api/client'
 import { errorMessage } from '../lib/format'
 import { latestRequest } from '../lib/latest'
 import { useNoticesStore } from './notices'
+import { useFollowSoon } from '../lib/follow'
 
 const HISTORY_POINTS = 2000
 
@@ -39,23 +40,13 @@ export const useRunDetailStore = defineStore('runDetail', () => {
     )
   }
 
+  const reloadOpen = (): void => {
+    if (runId.value !== null) void load(runId.value)
+  }
   /** While the run trains, reload at most once a second (the history is downsampled server-side). */
-  const reloadSoon = useDebounceFn(
-    () => {
-      if (runId.value !== null) void load(runId.value)
-    },
-    1000,
-    { maxWait: 1000 }
-  )
-
+  const reloadSoon = useDebounceFn(reloadOpen, 1000, { maxWait: 1000 })
   /** Another process wrote (data-changed: a rename, a tag, a delete, its training elsewhere): follow within a second. */
-  const followSoon = useDebounceFn(
-    () => {
-      if (runId.value !== null) void load(runId.value)
-    },
-    150,
-    { maxWait: 400 }
-  )
+  const followSoon = useFollowSoon(reloadOpen)
 
   let unsubscribe: (() => void) | null = null
   function connect(): void {

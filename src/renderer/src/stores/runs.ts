@@ -10,6 +10,7 @@ import { runsFromParams, runsToParams, RUNS_TYPED_PARAMS, type RunFilters, type 
 import { bindUrl } from '../lib/url-state'
 import { useNoticesStore } from './notices'
 import type { NumInput } from '../lib/spec-form'
+import { useFollowSoon } from '../lib/follow'
 
 export type RunSortField = NonNullable<RunListQuery['orderBy']>
 
@@ -222,7 +223,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   // Finished and started runs change the table; refresh at most every 2 s while connected.
   const refreshSoon = useDebounceFn(() => void fetch(), 2000, { maxWait: 2000 })
-  const followSoon = useDebounceFn(() => void fetch(), 150, { maxWait: 400 })
+  const followSoon = useFollowSoon(() => void fetch())
   let unsubscribe: (() => void) | null = null
   let unbindUrl: (() => void) | null = null
   function connect(): void {

@@ -10,6 +10,7 @@ import { bindUrl } from '../lib/url-state'
 
 /** The study's collapse threshold: an α collapses when its final value is ≤ 0.05. */
 import { COLLAPSE_THRESHOLD as DEFAULT_THRESHOLD } from '@shared/constants'
+import { useFollowSoon } from '../lib/follow'
 
 /** The label of pooled rows (src/main/analysis/collapse.ts). */
 const POOLED = 'pooled'
@@ -89,7 +90,7 @@ export const useStatsStore = defineStore('stats', () => {
 
   const refreshSoon = useDebounceFn(() => void fetchAll(), 3000, { maxWait: 3000 })
   /** Runs imported, deleted or finished by another process: follow within a second. */
-  const followSoon = useDebounceFn(() => void fetchAll(), 150, { maxWait: 400 })
+  const followSoon = useFollowSoon(() => void fetchAll())
   /** What the URL carries (lib/stats-url.ts); "pool repeats" belongs to the fits store. */
   function viewState(): StatsViewState {
     return { sweeps: sweepIds.value, datasets: datasets.value, threshold: threshold.value, pool: pool.value, bins: bins.value }

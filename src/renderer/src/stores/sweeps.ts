@@ -9,6 +9,7 @@ import { errorMessage } from '../lib/format'
 import { useLiveRunsStore } from './live-runs'
 import { useNoticesStore } from './notices'
 import { useStatusStore } from './status'
+import { useFollowSoon } from '../lib/follow'
 
 const ETA_WINDOW_MS = 60_000
 const REFRESH_MS = 1000
@@ -84,7 +85,7 @@ export const useSweepsStore = defineStore('sweeps', () => {
   // Trailing-edge throttle: a burst of run events becomes one reload a second later.
   const refreshSoon = useDebounceFn(() => void refresh(), REFRESH_MS, { maxWait: REFRESH_MS })
   /** Another process wrote (data-changed): follow within a second. */
-  const followSoon = useDebounceFn(() => void refresh(), 150, { maxWait: 400 })
+  const followSoon = useFollowSoon(() => void refresh())
 
   /**
    * Remaining time of a sweep: from its measured step rate over the last
