@@ -1,57 +1,51 @@
 import { CliError } from './cli/args'
-import { DOCTOR_HELP, doctor } from './cli/doctor'
-import { TRAIN_HELP, train } from './cli/train'
-import { BENCH_HELP, bench } from './cli/bench'
-import { SERVE_HELP, serve } from './cli/serve'
-import { IMPORT_IDX_HELP, importIdxCommand } from './cli/import-idx'
-import { SWEEP_HELP, sweep } from './cli/sweep'
-import { WORKER_HELP, worker } from './cli/worker'
-import { RUNS_HELP, runs } from './cli/runs'
-import { RUN_DELETE_HELP, RUN_EDIT_HELP, RUN_RETRY_HELP, runDelete, runEdit, runRetry } from './cli/run-manage'
-import { STATS_HELP, stats } from './cli/stats'
-import { SURVIVAL_HELP, survival } from './cli/survival'
-import { REPORT_HELP, report } from './cli/report'
-import { EXPORT_HELP, IMPORT_HELP, exportCommand, importCommand } from './cli/interchange'
 import { UserError } from '../shared/errors'
 import { echo, safeMessage } from '../shared/echo'
 
 type Command = (argv: string[]) => Promise<number>
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  doctor: { run: doctor, help: DOCTOR_HELP },
-  train: { run: train, help: TRAIN_HELP },
-  sweep: { run: sweep, help: SWEEP_HELP },
-  worker: { run: worker, help: WORKER_HELP },
-  runs: { run: runs, help: RUNS_HELP },
-  'run-edit': { run: runEdit, help: RUN_EDIT_HELP },
-  'run-delete': { run: runDelete, help: RUN_DELETE_HELP },
-  'run-retry': { run: runRetry, help: RUN_RETRY_HELP },
-  stats: { run: stats, help: STATS_HELP },
-  survival: { run: survival, help: SURVIVAL_HELP },
-  report: { run: report, help: REPORT_HELP },
-  export: { run: exportCommand, help: EXPORT_HELP },
-  import: { run: importCommand, help: IMPORT_HELP },
-  'import-idx': { run: importIdxCommand, help: IMPORT_IDX_HELP },
-  serve: { run: serve, help: SERVE_HELP },
-  bench: { run: bench, help: BENCH_HELP }
+/**
+ * Each command's module is loaded only when that command runs: `runs` or
+ * `stats` then never pay for TF.js, BullMQ or the HTTP server at start-up
+ * (about 2 s per call through tsx before, measured in the closing note).
+ */
+const COMMANDS: Record<string, () => Promise<{ run: Command; help: string }>> = {
+  doctor: () => import('./cli/doctor').then((m) => ({ run: m.doctor, help: m.DOCTOR_HELP })),
+  train: () => import('./cli/train').then((m) => ({ run: m.train, help: m.TRAIN_HELP })),
+  sweep: () => import('./cli/sweep').then((m) => ({ run: m.sweep, help: m.SWEEP_HELP })),
+  worker: () => import('./cli/worker').then((m) => ({ run: m.worker, help: m.WORKER_HELP })),
+  runs: () => import('./cli/runs').then((m) => ({ run: m.runs, help: m.RUNS_HELP })),
+  'run-edit': () => import('./cli/run-manage').then((m) => ({ run: m.runEdit, help: m.RUN_EDIT_HELP })),
+  'run-delete': () => import('./cli/run-manage').then((m) => ({ run: m.runDelete, help: m.RUN_DELETE_HELP })),
+  'run-retry': () => import('./cli/run-manage').then((m) => ({ run: m.runRetry, help: m.RUN_RETRY_HELP })),
+  stats: () => import('./cli/stats').then((m) => ({ run: m.stats, help: m.STATS_HELP })),
+  survival: () => import('./cli/survival').then((m) => ({ run: m.survival, help: m.SURVIVAL_HELP })),
+  report: () => import('./cli/report').then((m) => ({ run: m.report, help: m.REPORT_HELP })),
+  export: () => import('./cli/interchange').then((m) => ({ run: m.exportCommand, help: m.EXPORT_HELP })),
+  import: () => import('./cli/interchange').then((m) => ({ run: m.importCommand, help: m.IMPORT_HELP })),
+  'import-idx': () => import('./cli/import-idx').then((m) => ({ run: m.importIdxCommand, help: m.IMPORT_IDX_HELP })),
+  serve: () => import('./cli/serve').then((m) => ({ run: m.serve, help: m.SERVE_HELP })),
+  bench: () => import('./cli/bench').then((m) => ({ run: m.bench, help: m.BENCH_HELP }))
 }
 
-function usage(): string {
-  return ['usage: alpha-wb <command> [options]   (npm run cli -- <command> …)', '', ...Object.values(COMMANDS).map((c) => c.help), ''].join('\n')
+async function usage(): Promise<string> {
+  const helps = await Promise.all(Object.values(COMMANDS).map(async (load) => (await load()).help))
+  return ['usage: alpha-wb <command> [options]   (npm run cli -- <command> …)', '', ...helps, ''].join('\n')
 }
 
 /** The headless entry point; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    console.log(usage())
+    console.log(await usage())
     return name ? 0 : 2
   }
-  const command = COMMANDS[name]
-  if (!command) {
-    console.error(`unknown command '${echo(name)}'\n\n${usage()}`)
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined
+  if (!load) {
+    console.error(`unknown command '${echo(name)}'\n\n${await usage()}`)
     return 2
   }
+  const command = await load()
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(command.help)
     return 0

@@ -15,7 +15,6 @@ import { queuePrefix } from './cluster/protocol'
 import { RemoteExecutor } from './cluster/remote-executor'
 import { measureStepMs } from './engine/step-probe'
 import { chooseEngine, type EnginePreference } from './engine/select'
-import { initTfjs } from './engine/tfjs-backend'
 import { exportSweepCsv, exportSweepJson, openStore, type Store } from './store'
 import { importCsvOffThread } from './store/csv-import-thread'
 import { SweepRunner } from './sweep/runner'
@@ -299,6 +298,8 @@ export class WorkbenchService {
 
   private async appStatus(): Promise<AppStatus> {
     this.status ??= (async () => {
+      // TF.js loads on first need (the status bar's first call), not when the service is constructed.
+      const { initTfjs } = await import('./engine/tfjs-backend')
       const tfjs = await initTfjs()
       const choice = await chooseEngine(this.opts.engine ?? 'auto', PAPER_NETWORK)
       return {

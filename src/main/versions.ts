@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import * as tf from '@tensorflow/tfjs'
 import { projectRoot } from './paths'
 
 const require = createRequire(import.meta.url)
@@ -36,7 +35,8 @@ export function versions(): Versions {
     electron: running ?? packageVersion('electron'),
     electronRunning: Boolean(running),
     electronBinary: Boolean(running) || electronBinaryPresent(),
-    tfjs: tf.version.tfjs,
+    // Read from its package.json: importing TF.js itself only for this string cost every CLI call about a second.
+    tfjs: packageVersion('@tensorflow/tfjs') ?? 'unknown',
     tfjsNode: packageVersion('@tensorflow/tfjs-node'),
     betterSqlite3: packageVersion('better-sqlite3')
   }
