@@ -51,9 +51,11 @@ if (prebuild.path) {
 console.log(`alpha-workbench: compiling the native kernel (${prebuild.why})`)
 const gyp = nodeGyp()
 const started = Date.now()
+// One job per core: the AVX2, AVX-512 and portable kernels are separate files (about 2x faster on 2 cores).
+const env = { ...process.env, JOBS: process.env.JOBS ?? 'max' }
 const result = gyp
-  ? spawnSync(process.execPath, [gyp, 'rebuild', '--release'], { cwd: nativeDir, stdio: 'inherit' })
-  : spawnSync('node-gyp', ['rebuild', '--release'], { cwd: nativeDir, stdio: 'inherit', shell: process.platform === 'win32' })
+  ? spawnSync(process.execPath, [gyp, 'rebuild', '--release'], { cwd: nativeDir, stdio: 'inherit', env })
+  : spawnSync('node-gyp', ['rebuild', '--release'], { cwd: nativeDir, stdio: 'inherit', env, shell: process.platform === 'win32' })
 if (result.status === 0) {
   console.log(`alpha-workbench: native training kernel built in ${((Date.now() - started) / 1000).toFixed(0)} s`)
 } else {

@@ -41,7 +41,7 @@ function nodeGyp() {
 }
 
 function prebuild(arch) {
-  const env = { ...process.env, NODE_PATH: join(root, 'node_modules'), PREBUILD_NODE_GYP: nodeGyp() }
+  const env = { ...process.env, NODE_PATH: join(root, 'node_modules'), PREBUILD_NODE_GYP: nodeGyp(), JOBS: process.env.JOBS ?? 'max' }
   // node-gyp must not download headers: use this Node's own, when it ships them.
   const nodedir = join(dirname(process.execPath), '..')
   if (!env.npm_config_nodedir && existsSync(join(nodedir, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = nodedir
