@@ -90,7 +90,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     // All λ, 0 to the outlier, colour Figure 4b before any zoom.
     expect(await colourRange()).toBe('colour = λ 0–0.3')
     await shoot('linear')
-  }, 60_000)
+  })
 
   it('switches Figure 1 to log λ, λ = 0 at a labelled floor, and back', async () => {
     const fig1 = page.locator(chart('collapse-vs-lambda'))
@@ -105,7 +105,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     expect(await page.locator(chart('collapse-per-alpha')).getAttribute('data-x-axis')).toBe('λ')
     await page.getByTestId('fig1-log').uncheck()
     await expect.poll(() => fig1.getAttribute('data-x-axis')).toBe('λ')
-  }, 60_000)
+  })
 
   it('zooming λ on Figure 1 zooms Figure 4b’s runs and fits its colour scale; a reset on Figure 2 resets all', async () => {
     const pointsBefore = await drawn('initial-vs-final-alpha')
@@ -126,7 +126,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     await page.locator(chart('collapse-per-alpha')).getByRole('button', { name: 'Reset zoom' }).click()
     await expect.poll(colourRange, { timeout: 5_000 }).toBe('colour = λ 0–0.3')
     expect(await page.getByTestId('fig3-window-note').count()).toBe(0)
-  }, 60_000)
+  })
 
   it('draws the mean ± band trajectories per λ, switches the band, and exports SVG that parses as XML', async () => {
     const panel = page.locator(chart('mean-alpha-trajectories'))
@@ -141,7 +141,7 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     expect(execFileSync('python3', ['-c', PARSES_AS_XML], { input: svg, encoding: 'utf8' }).trim()).toBe('ok')
     const [csv] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'CSV', exact: true }).click()])
     expect(readFileSync((await csv.path())!, 'utf8').split(/\r?\n/)[0]).toBe('dataset,lambda,runs,alpha_index,step,mean,sd,ci95_low,ci95_high')
-  }, 60_000)
+  })
 
   it('smooths a run’s batch loss over the faint raw curve, plots α and loss by epoch, and zooms every run chart', async () => {
     await goto('#/runs/1')
@@ -161,5 +161,5 @@ describe.skipIf(!hasChromium)('charts in Chromium (issue 10)', () => {
     await drawn('compare-alpha')
     expect(await page.locator(chart('compare-alpha')).getAttribute('data-zoom')).toMatch(/^inside slider/)
     expect(pageErrors).toEqual([])
-  }, 60_000)
+  })
 })

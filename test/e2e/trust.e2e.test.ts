@@ -110,7 +110,7 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
     expect(imp.code, imp.out).toBe(0)
     await expect.poll(() => page.locator('.chip', { hasText: 'study-csv' }).count(), { timeout: 3_000, interval: 100 }).toBeGreaterThan(0)
     await expect.poll(() => page.locator('[data-testid="collapse-table"]').textContent(), { timeout: 3_000, interval: 100 }).toContain('study-csv')
-  }, 120_000)
+  })
 
   it('exports every chart of the statistics and of a run as SVG that parses as XML (defect 1)', async () => {
     const docs: { chart: string; svg: string }[] = []
@@ -138,7 +138,7 @@ describe.skipIf(!hasChromium)('issue 10 in Chromium', () => {
     expect(docs.length).toBeGreaterThan(statsCharts)
     const errors = JSON.parse(execFileSync('python3', ['-c', PARSE_ALL], { input: JSON.stringify(docs.map((d) => d.svg)), encoding: 'utf8' })) as (string | null)[]
     expect(Object.fromEntries(docs.map((d, i) => [d.chart, errors[i]]))).toEqual(Object.fromEntries(docs.map((d) => [d.chart, null])))
-  }, 120_000)
+  })
 
   it('screenshots every view, light and dark, at 1440 and 1024 px', async () => {
     // Run detail and Compare show trained runs (loss and epoch charts, a config diff), two λ side by side.

@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     // alphaMax=7 and 'bogus' were dropped from the URL; the rest stays as given.
     const params = await hashParams()
     expect([params.get('alphaMax'), params.get('status'), params.get('sort'), params.get('dir')]).toEqual([null, 'done', 'lambda', 'asc'])
-  }, 60_000)
+  })
 
   it('writes a changed filter into the URL (typing replaces the entry, a tick pushes one) and Back undoes the tick', async () => {
     await open('#/runs')
@@ -114,7 +114,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     await expect.poll(async () => Object.fromEntries(await hashParams()), { timeout: 3_000, interval: 50 }).toEqual({ q: 'beta', lambdaMax: '0.01' })
     await page.getByRole('button', { name: 'Clear filters' }).first().click()
     await expect.poll(total, { timeout: 5_000, interval: 100 }).toBe('40')
-  }, 60_000)
+  })
 
   it('restores the statistics view from its URL, and keeps the default for threshold=-1', async () => {
     await page.goto(`${origin}/#/stats?dataset=alpha-study&threshold=0.2&pool=1`)
@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     // Moving the threshold shows up in the URL.
     await page.getByTestId('threshold-value').fill('0.3')
     await expect.poll(async () => (await hashParams()).get('threshold'), { timeout: 3_000, interval: 50 }).toBe('0.3')
-  }, 60_000)
+  })
 
   it('opens the keyboard help on ? and closes it on Esc; / focuses the runs search', async () => {
     await open('#/runs')
@@ -150,7 +150,7 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     expect(await page.getByTestId('runs-search').inputValue()).toBe('?')
     expect(await help.isVisible()).toBe(false)
     await page.getByTestId('runs-search').fill('')
-  }, 60_000)
+  })
 
   it('brushing the λ axis of the parallel coordinates narrows the table, lives in the URL and survives a reload', async () => {
     await open('#/runs')
@@ -187,5 +187,5 @@ describe.skipIf(!hasChromium)('shareable views, keyboard help and parallel coord
     await expect.poll(total, { timeout: 5_000, interval: 100 }).toBe('40')
     expect((await hashParams()).has('brushLambda')).toBe(false)
     expect(pageErrors).toEqual([])
-  }, 90_000)
+  })
 })

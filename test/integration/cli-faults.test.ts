@@ -38,7 +38,7 @@ describe('sweep --resume after an error', () => {
     expect(code).not.toBe(0)
     // The command itself stops its pool; the CLI's last-resort exit only comes 10 s after a command returns.
     expect(lingered).toBeLessThan(8_000)
-  }, 120_000)
+  })
 })
 
 describe('sweep --resume --redis with a sweep that does not exist', () => {
@@ -53,7 +53,7 @@ describe('sweep --resume --redis with a sweep that does not exist', () => {
     } finally {
       other.cleanup()
     }
-  }, 60_000)
+  })
 })
 
 describe('read commands', () => {
@@ -67,7 +67,7 @@ describe('read commands', () => {
       expect(statSync(empty).size).toBe(0)
     }
     expect(existsSync(`${empty}-wal`)).toBe(false)
-  }, 120_000)
+  })
 
   it('echo bad input cut short and escaped: no terminal escapes, no megabyte lines', () => {
     const r = runCli(['sweep', '--preset', 'paper', `--workers=\u001b[2J${'x'.repeat(100_000)}`], home.home)
@@ -75,5 +75,5 @@ describe('read commands', () => {
     expect(r.stderr).not.toContain('\u001b')
     expect(r.stderr).toContain('\\x1b[2J')
     expect(r.stderr.length).toBeLessThan(3000)
-  }, 60_000)
+  })
 })

@@ -29,5 +29,5 @@ describe('CSV import through the service (issue 13)', () => {
     } finally {
       await service.close()
     }
-  }, 120_000)
+  })
 })

@@ -104,5 +104,5 @@ describe(`sweep --resume --force-reset at the CLI (issue 13, defect 3; engine ${
     const r = runCli(['sweep', '--preset', 'paper', '--force-reset', '--db', join(home.home, 'refused.db')], home.home)
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/--force-reset goes with --resume/)
-  }, 120_000)
+  })
 })

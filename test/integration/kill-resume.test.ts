@@ -70,7 +70,7 @@ function midRun(db: string): Promise<void> {
     } catch {
       return false
     }
-  }, 120_000)
+  }, 180_000)
 }
 
 function expectSameAsClean(db: string): void {

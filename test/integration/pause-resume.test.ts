@@ -96,5 +96,5 @@ describe.each(cases)('pausing and resuming a sweep on $engine, momentum $momentu
     expect(paused.r.losses).toEqual(clean.r.losses)
     expect(paused.r.metrics).toEqual(clean.r.metrics)
     expect(paused.r.finalAlpha).toEqual(clean.r.finalAlpha)
-  }, 120_000)
+  })
 })

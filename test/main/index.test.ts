@@ -310,7 +310,7 @@ describe('quitting with a run training (real service, worker thread and database
     } finally {
       store.close()
     }
-  }, 120_000)
+  })
 })
 
 describe('the Electron build of better-sqlite3', () => {

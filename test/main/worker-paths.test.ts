@@ -69,5 +69,5 @@ describe('worker threads in the packaged layout', () => {
     // It trained to the end with the built code: the copied out/main has no TypeScript
     // sources and no tsx boot file, so only the built train-worker.js could have run.
     expect(messages.at(-1)).toMatchObject({ type: 'done' })
-  }, 120_000)
+  })
 })

@@ -26,7 +26,7 @@ describe('queueSweep (issue 13)', () => {
     expect(statuses).toEqual(['paused', 'paused'])
     expect(sweep.status).toBe('queued')
     expect(sweep.progress).toMatchObject({ total: 5000, queued: 5000 })
-  }, 60_000)
+  })
 
   it('caps a subsample larger than the training set, and says so: label, stored config and step count are what trains', async () => {
     const t = tempStore()
@@ -39,5 +39,5 @@ describe('queueSweep (issue 13)', () => {
     expect(run.config?.subsample).toBe(8000)
     expect(run.stepsPlanned).toBe(Math.ceil(8000 / 64))
     expect(sweep.status).toBe('queued')
-  }, 60_000)
+  })
 })
