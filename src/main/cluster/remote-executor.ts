@@ -50,6 +50,8 @@ interface Pending {
   handlers: ExecHandlers
   /** Steps delivered to the runner so far (live chunks continue from here). */
   delivered: number
+  /** Epochs whose metrics were delivered so far (live epochs continue from here). */
+  epochs: number
   resolve(e: Execution): void
   reject(err: Error): void
   settling: boolean
@@ -120,7 +122,7 @@ export class RemoteExecutor implements RunExecutor {
     const jobId = jobIdOf(run.id)
     const data: JobData = { v: 1, runId: run.id, sweepId: run.sweepId, config: run.config, dataset: { name: run.config.dataset, hash } }
     const result = new Promise<Execution>((resolve, reject) => {
-      this.pending.set(jobId, { run, jobId, nAlpha: alphaCount(run.config.network), handlers, delivered: 0, resolve, reject, settling: false })
+      this.pending.set(jobId, { run, jobId, nAlpha: alphaCount(run.config.network), handlers, delivered: 0, epochs: 0, resolve, reject, settling: false })
     })
     try {
       await this.redis.sadd(QUEUES_KEY, this.opts.prefix)
@@ -142,27 +144,33 @@ export class RemoteExecutor implements RunExecutor {
     const msg = parsed.data
     try {
       if (msg.kind === 'started') {
-        if (p.delivered > 0) {
-          p.delivered = 0
-          p.handlers.onRestart?.()
-        }
+        if (p.delivered > 0 || p.epochs > 0) this.restart(p)
         p.handlers.onStarted?.({ ...msg.info })
       } else if (msg.kind === 'chunk') {
-        if (msg.from === 0 && p.delivered > 0) {
-          p.delivered = 0
-          p.handlers.onRestart?.()
-        }
+        if (msg.from === 0 && (p.delivered > 0 || p.epochs > 0)) this.restart(p)
         // Only a chunk that continues what was delivered is stored live; the result carries the whole history anyway.
         if (msg.from !== p.delivered) return
         const chunk = decodeChunk(msg.chunk, p.nAlpha)
         p.handlers.onChunk?.(chunk, msg.totalSteps)
         if (chunk.steps.length) p.delivered = chunk.steps[chunk.steps.length - 1]
       } else {
+        // Likewise only the next epoch's metrics. A job trained again after a Redis restart, whose
+        // 'started' and first chunk were sent while this process was reconnecting, sends epoch 0
+        // again: stored a second time, it failed the run ("metrics for epoch 0 are already stored").
+        if (msg.metrics.epoch !== p.epochs) return
         p.handlers.onEpoch?.(msg.metrics)
+        p.epochs++
       }
     } catch {
       // A live update that cannot be stored (e.g. the run was stopped meanwhile) is only a live view missed.
     }
+  }
+
+  /** The job is being trained again from its seeds: what was delivered live is dropped. */
+  private restart(p: Pending): void {
+    p.delivered = 0
+    p.epochs = 0
+    p.handlers.onRestart?.()
   }
 
   /** Looks at a job and finishes its run if the job is done or failed. */
