@@ -2,20 +2,14 @@ import Database from 'better-sqlite3'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openStore, SCHEMA_VERSION, type Store } from '../../../src/main/store'
 import type { TrainCheckpoint } from '../../../src/main/engine/trainer'
-import { chunk, newRun, tempDir, tempStore } from './helpers'
+import { chunk, newRun, tempDir, freshStoreEach } from './helpers'
 
 let store: Store
-let cleanup: () => void
 let datasetId: number
-
-beforeEach(() => {
-  ;({ store, cleanup } = tempStore())
-  datasetId = store.createDataset({ name: 'fmnist-a', source: 'bundled', contentHash: 'h1' }).id
-})
-afterEach(() => cleanup())
+freshStoreEach((s) => ({ store, datasetId } = s))
 
 function params(seed: number): TrainCheckpoint['params'] {
   const f = (n: number, k: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.fround(seed + k + i / 7))

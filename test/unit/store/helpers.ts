@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
 import { PAPER_TRAIN_DEFAULTS, type TrainConfig } from '../../../src/shared/config'
 import type { HistoryChunk, NewRun } from '../../../src/shared/results'
 import { openStore, type Store } from '../../../src/main/store'
@@ -9,6 +10,20 @@ import { openStore, type Store } from '../../../src/main/store'
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'awb-store-'))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * Before each test, a fresh tempStore with one dataset ('fmnist-a') handed to `use`;
+ * after it, the store is closed and its folder removed.
+ */
+export function freshStoreEach(use: (s: { store: Store; path: string; datasetId: number }) => void): void {
+  let cleanup: (() => void) | undefined
+  beforeEach(() => {
+    const t = tempStore()
+    cleanup = t.cleanup
+    use({ store: t.store, path: t.path, datasetId: t.store.createDataset({ name: 'fmnist-a', source: 'bundled', contentHash: 'h1' }).id })
+  })
+  afterEach(() => cleanup?.())
 }
 
 /** A fresh store in a temp dir with a clock that ticks 1 ms per call. */

@@ -1,20 +1,14 @@
 import { spawn } from 'node:child_process'
 import { hostname } from 'node:os'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { openStore, StoreError, type Store } from '../../../src/main/store'
 import { hasStartTokens, processStartToken } from '../../../src/main/store/process-identity'
-import { chunk, dump, newRun, tempStore } from './helpers'
+import { chunk, dump, newRun, freshStoreEach } from './helpers'
 
 let store: Store
 let path: string
-let cleanup: () => void
 let datasetId: number
-
-beforeEach(() => {
-  ;({ store, path, cleanup } = tempStore())
-  datasetId = store.createDataset({ name: 'fmnist-a', source: 'bundled', contentHash: 'h1' }).id
-})
-afterEach(() => cleanup())
+freshStoreEach((s) => ({ store, path, datasetId } = s))
 
 function sweepWith(n: number, stepsPlanned: number | null = 10): { sweepId: number; runIds: number[] } {
   const runs = Array.from({ length: n }, (_, i) => newRun(datasetId, 0.005 * (i % 3), Math.floor(i / 3), stepsPlanned))

@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Store } from '../../../src/main/store'
-import { newRun, tempStore } from './helpers'
+import { newRun, freshStoreEach } from './helpers'
 
 let store: Store
-let cleanup: () => void
 let datasetId: number
-
-beforeEach(() => {
-  ;({ store, cleanup } = tempStore())
-  datasetId = store.createDataset({ name: 'fmnist-a', source: 'bundled', contentHash: 'h1' }).id
-})
-afterEach(() => cleanup())
+freshStoreEach((s) => ({ store, datasetId } = s))
 
 function sweepOf(n: number): number[] {
   return store.createSweep({ name: 'paper', spec: {} }, Array.from({ length: n }, (_, i) => newRun(datasetId, 0.01 * i, 0, 10))).runIds

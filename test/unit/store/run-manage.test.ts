@@ -1,18 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { StoreError, type Store } from '../../../src/main/store'
 import type { TrainCheckpoint } from '../../../src/main/engine/trainer'
 import { MAX_TAGS_PER_RUN } from '../../../src/shared/run-labels'
-import { chunk, newRun, tempStore } from './helpers'
+import { chunk, newRun, freshStoreEach } from './helpers'
 
 let store: Store
-let cleanup: () => void
 let datasetId: number
-
-beforeEach(() => {
-  ;({ store, cleanup } = tempStore())
-  datasetId = store.createDataset({ name: 'fmnist-a', source: 'bundled', contentHash: 'h1' }).id
-})
-afterEach(() => cleanup())
+freshStoreEach((s) => ({ store, datasetId } = s))
 
 function sweepOf(n: number, name = 'paper'): { sweepId: number; runIds: number[] } {
   const { sweep, runIds } = store.createSweep({ name, spec: {} }, Array.from({ length: n }, (_, i) => newRun(datasetId, 0.01 * i, 0, 10)))
