@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunDetail, RunPage, SweepRow } from '../../src/shared/results'
 import { PRESETS } from '../../src/shared/sweep-spec'
 import { startServer, type ServerHandle } from './server'
-import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp } from './ui'
+import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, openApp, pageApi } from './ui'
 
 /**
  * Managing runs in Chromium against `serve`: rename a run and tag it in Run
@@ -28,18 +28,7 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
   let page: Page
   const pageErrors: string[] = []
 
-  /** A call through the page's own session, as the UI makes it. */
-  async function api<T>(method: string, ...args: unknown[]): Promise<T> {
-    return page.evaluate(
-      async ([m, a]) => {
-        const res = await fetch(`/api/${m as string}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) })
-        const body = (await res.json()) as unknown
-        if (!res.ok) throw new Error(JSON.stringify(body))
-        return body
-      },
-      [method, args] as const
-    ) as Promise<T>
-  }
+  const api = <T>(method: string, ...args: unknown[]): Promise<T> => pageApi<T>(page, method, ...args)
   const sweep = async (id: number): Promise<SweepRow> => (await api<SweepRow[]>('listSweeps')).find((s) => s.id === id)!
   const runsOf = async (sweepId: number): Promise<RunPage['runs']> => (await api<RunPage>('listRuns', { sweepId, orderBy: 'id' })).runs
   async function goto(hash: string): Promise<void> {
@@ -84,7 +73,7 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
     await goto('#/runs')
     const row = page.locator(`[data-testid="runs-table"] tr[data-run-id="${first.id}"]`)
     await expect.poll(() => row.getByTestId('run-labels-cell').textContent(), { timeout: 5_000 }).toContain('baseline λ=0')
-    expect(await row.locator('.tag').allTextContents()).toEqual(['keep'])
+    await expect.poll(() => row.locator('.tag').allTextContents(), { timeout: 5_000 }).toEqual(['keep'])
     await page.getByTestId('runs-search').fill('baseline')
     await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count(), { timeout: 5_000 }).toBe(1)
     await page.getByTestId('runs-search').fill('')

@@ -55,3 +55,16 @@ export async function openApp(browser: Browser, url: string, errors: string[], o
   await page.getByTestId('engine').filter({ hasNotText: '…' }).waitFor({ timeout: 60_000 })
   return page
 }
+
+/** An API call through the page's own session (its cookie), as the UI makes it. */
+export async function pageApi<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(
+    async ([m, a]) => {
+      const res = await fetch(`/api/${m as string}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) })
+      const body = (await res.json()) as unknown
+      if (!res.ok) throw new Error(JSON.stringify(body))
+      return body
+    },
+    [method, args] as const
+  ) as Promise<T>
+}

@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { colouredPixels, MAIN_SCROLL_HEIGHT, tableRows } from './probes'
 import { startServer, type ServerHandle } from './server'
-import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium } from './ui'
+import type { RunPage, SweepRow } from '../../src/shared/results'
+import { CHROMIUM, ROOT, ensureBuiltUi, hasChromium, launchChromium, pageApi } from './ui'
 
 /**
  * The real UI in Debian Chromium against the real back end (`alpha-wb serve`
@@ -223,10 +224,10 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await goto('#/sweep')
     await page.getByTestId('preset-paper').click()
     await page.getByTestId('name').fill('paper sweep')
-    // 40 epochs of 2,500 images instead of 10 of 10,000: the sweep must still be training when it is
-    // paused below, yet finish its first 18 runs within the test's time on a busy 2-core CI machine
-    // (≈0.45 s a run natively on an idle core, 30 s for the whole sweep).
-    await page.getByTestId('epochs').fill('40')
+    // 15 epochs of 2,500 images instead of 10 of 10,000: the sweep must still be training when it is
+    // paused below (48 runs left), yet finish its first 18 runs soon: about 1.7 s a run natively on
+    // one core of this 2-core VM (≈ 590 steps at 2.9 ms), so ≈ 15 s for 18 runs on two threads.
+    await page.getByTestId('epochs').fill('15')
     await page.getByTestId('subsample').fill('2500')
     await page.getByTestId('seed').fill('0')
     await expect.poll(() => page.getByTestId('run-count').textContent()).toBe('66')
@@ -260,6 +261,11 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
       await expect.poll(() => card.getByTestId('sweep-status').textContent()).toMatch(/running|queued/)
       // Resumed runs train again: runs keep finishing.
       await expect.poll(done, { timeout: 60_000, interval: 500 }).toBeGreaterThan(doneWhenPaused + 1)
+      // The statistics below need the first three λ columns (the sweep's first 18 runs) done. 18 done at
+      // the pause need not be those: one of them may have been training then and gone back to the queue.
+      const sweepId = (await pageApi<SweepRow[]>(page, 'listSweeps')).find((s) => s.name === 'paper sweep')!.id
+      const firstDone = async () => (await pageApi<RunPage>(page, 'listRuns', { sweepId, orderBy: 'id', limit: 18 })).runs.filter((r) => r.status === 'done').length
+      await expect.poll(firstDone, { timeout: 120_000, interval: 500 }).toBe(18)
     } finally {
       // Cancelled either way, so a failure here does not leave the sweep training under the tests below.
       // Cancel asks first (issue 10, defect 9).
