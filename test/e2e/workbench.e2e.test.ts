@@ -226,7 +226,7 @@ describe.skipIf(!hasChromium)('workbench in Chromium', () => {
     await page.getByTestId('name').fill('paper sweep')
     // 15 epochs of 2,500 images instead of 10 of 10,000: the sweep must still be training when it is
     // paused below (48 runs left), yet finish its first 18 runs soon: about 1.7 s a run natively on
-    // one core of this 2-core VM (≈ 590 steps at 2.9 ms), so ≈ 15 s for 18 runs on two threads.
+    // one core of this 2-core VM (600 steps at 2.9 ms), so ≈ 15 s for 18 runs on two threads.
     await page.getByTestId('epochs').fill('15')
     await page.getByTestId('subsample').fill('2500')
     await page.getByTestId('seed').fill('0')

@@ -144,10 +144,10 @@ export class RemoteExecutor implements RunExecutor {
     const msg = parsed.data
     try {
       if (msg.kind === 'started') {
-        if (p.delivered > 0 || p.epochs > 0) this.restart(p)
+        this.restart(p)
         p.handlers.onStarted?.({ ...msg.info })
       } else if (msg.kind === 'chunk') {
-        if (msg.from === 0 && (p.delivered > 0 || p.epochs > 0)) this.restart(p)
+        if (msg.from === 0) this.restart(p)
         // Only a chunk that continues what was delivered is stored live; the result carries the whole history anyway.
         if (msg.from !== p.delivered) return
         const chunk = decodeChunk(msg.chunk, p.nAlpha)
@@ -166,8 +166,9 @@ export class RemoteExecutor implements RunExecutor {
     }
   }
 
-  /** The job is being trained again from its seeds: what was delivered live is dropped. */
+  /** The job (re)starts from its seeds: whatever was delivered live before is dropped (nothing to drop on a first start). */
   private restart(p: Pending): void {
+    if (p.delivered === 0 && p.epochs === 0) return
     p.delivered = 0
     p.epochs = 0
     p.handlers.onRestart?.()
