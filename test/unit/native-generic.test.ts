@@ -91,4 +91,32 @@ describe.each(isas)('native engine (%s) on other networks matches a float64 refe
       engine.dispose()
     }
   })
+
+  // When the second conv tiles the first (the paper network), training keeps only the first
+  // conv's post unless its slope 1 − α is below 2^-10 (kernels: Core::postOnly0): both sides of
+  // that switch, its edge, and a plain-ReLU first layer must give the reference's gradients.
+  const paired = (first: boolean): NetworkConfig => ({ convs: [conv(15, 2, 2, first), conv(15, 2, 2), conv(1, 2, 1)] })
+  it.each([
+    ['α₁ = 1: slope 0, pre kept', paired(true), 1],
+    ['α₁ = 1 − 2⁻¹¹: slope below 2⁻¹⁰, pre kept', paired(true), 1 - 2 ** -11],
+    ['α₁ = 1 − 2⁻⁹: post only, slope 2⁻⁹', paired(true), 1 - 2 ** -9],
+    ['α₁ = 0: post only, identity', paired(true), 0],
+    ['plain-ReLU first layer: post only', paired(false), 0.4]
+  ] as [string, NetworkConfig, number][])('first-conv backward from post or pre: %s', (_name, net, alpha0) => {
+    const batch = batchOf(6, 3)
+    const nAlpha = net.convs.filter((c) => c.alpha).length
+    const alpha = Float32Array.from({ length: nAlpha }, (_, i) => (i === 0 ? alpha0 : 0.4))
+    const params: Params = { ...initWeights(net, 9), alpha }
+    const engine = createNativeEngine({ network: net, penalty: 'l1', lambda: 0.02, lr: 0.05, momentum: 0 }, isa)
+    try {
+      engine.setParams(params)
+      const want = referenceProbe(net, toParams64(params), 'l1', 0.02, batch)
+      expect(want.minAbsPre).toBeGreaterThan(KINK_MARGIN)
+      const got = engine.probe(batch)
+      expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(TOL)
+      for (const [name, d] of Object.entries(diff64(got.grads, want.grads))) expect(d, `grad ${name}`).toBeLessThanOrEqual(TOL)
+    } finally {
+      engine.dispose()
+    }
+  })
 })
