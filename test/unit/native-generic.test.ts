@@ -5,7 +5,7 @@ import { Rng } from '../../src/shared/random'
 import { createNativeEngine, supportsNetwork } from '../../src/main/engine/native-engine'
 import { initWeights } from '../../src/main/engine/init'
 import { maxAbsDiff } from '../../src/main/engine/golden'
-import type { ImageSet } from '../../src/main/engine/types'
+import type { ImageSet, StepEngine } from '../../src/main/engine/types'
 import { nativeIsas } from './native-availability'
 import { referenceProbe, referenceStep, toParams64, type Params64 } from './native-reference'
 
@@ -54,6 +54,17 @@ function diff64(a: Params, b: Params64): Record<string, number> {
   return out
 }
 
+/** One forward and backward pass (no step) against the reference: loss, CE, log-softmax, every gradient. */
+function expectProbeMatches(engine: StepEngine, net: NetworkConfig, ref: Params64, penalty: Penalty, lambda: number, batch: ImageSet): void {
+  const want = referenceProbe(net, ref, penalty, lambda, batch)
+  expect(want.minAbsPre).toBeGreaterThan(KINK_MARGIN)
+  const got = engine.probe(batch)
+  expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(TOL)
+  expect(Math.abs(got.ce - want.ce)).toBeLessThanOrEqual(TOL)
+  expect(maxAbsDiff(got.logProbs, want.logProbs)).toBeLessThanOrEqual(TOL)
+  for (const [name, d] of Object.entries(diff64(got.grads, want.grads))) expect(d, `grad ${name}`).toBeLessThanOrEqual(TOL)
+}
+
 describe.each(isas)('native engine (%s) on other networks matches a float64 reference', (isa) => {
   it.each(networks)('%s', (_name, net, penalty) => {
     expect(supportsNetwork(net)).toBe(true)
@@ -65,13 +76,7 @@ describe.each(isas)('native engine (%s) on other networks matches a float64 refe
     try {
       engine.setParams(params)
       const ref = toParams64(params)
-      const want = referenceProbe(net, ref, penalty, opts.lambda, batch)
-      expect(want.minAbsPre).toBeGreaterThan(KINK_MARGIN)
-      const got = engine.probe(batch)
-      expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(TOL)
-      expect(Math.abs(got.ce - want.ce)).toBeLessThanOrEqual(TOL)
-      expect(maxAbsDiff(got.logProbs, want.logProbs)).toBeLessThanOrEqual(TOL)
-      for (const [name, d] of Object.entries(diff64(got.grads, want.grads))) expect(d, `grad ${name}`).toBeLessThanOrEqual(TOL)
+      expectProbeMatches(engine, net, ref, penalty, opts.lambda, batch)
 
       engine.setTrainData(batch)
       const order = Int32Array.from({ length: batch.count * STEPS }, (_, i) => i % batch.count)
@@ -110,11 +115,7 @@ describe.each(isas)('native engine (%s) on other networks matches a float64 refe
     const engine = createNativeEngine({ network: net, penalty: 'l1', lambda: 0.02, lr: 0.05, momentum: 0 }, isa)
     try {
       engine.setParams(params)
-      const want = referenceProbe(net, toParams64(params), 'l1', 0.02, batch)
-      expect(want.minAbsPre).toBeGreaterThan(KINK_MARGIN)
-      const got = engine.probe(batch)
-      expect(Math.abs(got.loss - want.loss)).toBeLessThanOrEqual(TOL)
-      for (const [name, d] of Object.entries(diff64(got.grads, want.grads))) expect(d, `grad ${name}`).toBeLessThanOrEqual(TOL)
+      expectProbeMatches(engine, net, toParams64(params), 'l1', 0.02, batch)
     } finally {
       engine.dispose()
     }
