@@ -105,5 +105,5 @@ describe.skipIf(!hasChromium)('the HTML report in Chromium, offline', () => {
     expect((text.match(/\{"weights":\d+,"alpha":\d+,"order":\d+,"subsample":\d+\}/g) ?? []).length).toBe(4)
     expect(errors).toEqual([])
     await context.close()
-  }, 180_000)
+  })
 })

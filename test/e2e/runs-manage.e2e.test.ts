@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
     await page.getByTestId('filter-tags').locator('label', { hasText: 'keep' }).click()
     await expect.poll(() => page.locator('[data-testid="runs-table"] tbody tr').count(), { timeout: 5_000 }).toBe(1)
     await page.getByRole('button', { name: 'Clear filters' }).click()
-  }, 180_000)
+  })
 
   it('deletes a run from Run detail after confirmation; it is gone from the Runs table', async () => {
     const [, second] = await runsOf(trained.id)
@@ -103,7 +103,7 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
     await expect.poll(() => badge.textContent(), { timeout: 5_000 }).toContain('done')
     expect(await page.getByTestId('retry-run').count()).toBe(0)
     expect((await sweep(s.id)).status).toBe('done')
-  }, 180_000)
+  })
 
   it('resumes a cancelled sweep from the Queue: its cancelled runs train, done runs stay', async () => {
     const s = await api<SweepRow>('queueSweep', spec('to resume', [0, 0.2]))
@@ -118,5 +118,5 @@ describe.skipIf(!hasChromium)('managing runs in Chromium', () => {
     await expect.poll(() => card.getByTestId('sweep-status').textContent(), { timeout: 120_000, interval: 250 }).toBe('done')
     expect((await runsOf(s.id)).map((r) => [r.id, r.status])).toEqual(ids.map((id) => [id, 'done']))
     expect(pageErrors).toEqual([])
-  }, 180_000)
+  })
 })

@@ -76,7 +76,7 @@ beforeAll(() => {
     const r = runCli(['sweep', '--spec', spec, '--workers', '2', '--engine', 'native', '--db', db], home.home)
     expect(r.status, r.stderr).toBe(0)
   }
-}, 180_000)
+})
 
 describe('cluster sweeps through BullMQ and Redis', () => {
   it('a paper-shaped sweep through 2 workers gives the same collapse table and histories as a local one', async () => {
@@ -93,7 +93,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     // Each run records the worker that trained it (which of the two takes what is up to BullMQ).
     for (const run of snapshot(db).values()) expect(ids, `${run.worker}`).toContain(run.worker)
     expect(w[0].out()).toMatch(/engine native, ISA \w+, [\d.]+ steps\/s per thread/)
-  }, 180_000)
+  })
 
   it('1: a worker SIGKILLed mid-run: the stalled job goes to another worker, and the history is bit-identical to a local run', async () => {
     const redis = await redisForTest()
@@ -133,7 +133,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     const survivor = w.find((x) => x !== killed)!
     // Both runs were finished by the survivor (the killed one never returned a result).
     for (const run of after.values()) expect(run.worker?.endsWith(`/${survivor.proc.pid}`), `${run.worker}`).toBe(true)
-  }, 180_000)
+  })
 
   it('2: the coordinator SIGKILLed mid-sweep: workers keep training, a restart collects every result once', async () => {
     const redis = await redisForTest()
@@ -166,7 +166,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     expect(sameRuns(snapshot(db), snapshot(localDb.small))).toEqual([])
     // Nothing trained twice: one training per run.
     expect((await workersOn(redis.url))[0].runsDone).toBe(SMALL.lambdas.length * SMALL.runsPerLambda)
-  }, 180_000)
+  })
 
   it('3: Redis restarted mid-sweep: nothing is lost, workers and coordinator reconnect by themselves', async () => {
     const redis = await redisForTest()
@@ -179,7 +179,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     const r = await c.done
     expect(r.status, r.stderr).toBe(0)
     expect(sameRuns(snapshot(db), snapshot(localDb.small))).toEqual([])
-  }, 180_000)
+  })
 
   it('4: an unknown dataset hash or a corrupt payload fails the job with a message, and the run shows it', async () => {
     const redis = await redisForTest()
@@ -237,7 +237,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     expect(failed?.failedReason).toMatch(/is not a valid run job: config\.network/)
     await q.close()
     await kill(w)
-  }, 180_000)
+  })
 
   it('5: two coordinators with different databases on one Redis each see only their own runs', async () => {
     const redis = await redisForTest()
@@ -261,7 +261,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     const prefixes = await admin.smembers(QUEUES_KEY)
     admin.disconnect()
     expect(prefixes.sort()).toEqual(dbs.map((d) => queuePrefix(d)).sort())
-  }, 180_000)
+  })
 
   it('the app: switching compute to the cluster lists its workers, trains there, and records which worker trained each run', async () => {
     const redis = await redisForTest()
@@ -283,7 +283,7 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     expect(run.worker).toBe(cluster.workers[0].id)
     expect(((await service.call('getStatus', [])) as { compute: unknown }).compute).toEqual({ kind: 'cluster', url: redis.url })
     expect(await service.call('setCompute', [{ kind: 'local' }])).toEqual({ kind: 'local' })
-  }, 180_000)
+  })
 
   it('connects with a password over TLS (rediss://), and never prints the password', async () => {
     const password = 'pw with spaces & symbols'
@@ -309,5 +309,5 @@ describe('cluster sweeps through BullMQ and Redis', () => {
     } finally {
       delete process.env.NODE_EXTRA_CA_CERTS
     }
-  }, 180_000)
+  })
 })

@@ -61,5 +61,5 @@ describe('writes by other processes', () => {
     expect(swept.t - cliDone).toBeLessThan(1000)
     const sweeps = (await service.call('listSweeps', [])) as { name: string; status: string }[]
     expect(sweeps.find((s) => s.name === 'from-cli')?.status).toBe('done')
-  }, 180_000)
+  })
 })

@@ -60,7 +60,7 @@ describe('managing runs through the service', () => {
   beforeAll(async () => {
     done = await call<SweepRow>('queueSweep', tiny('trained', [0, 0.05]))
     await until('the first sweep to finish', async () => (await sweep(done.id)).status === 'done')
-  }, 180_000)
+  })
 
   it('editRun sets name, notes and tags, says data-changed, and the list filters and searches by them', async () => {
     const [a, b] = await runsOf(done.id)
@@ -119,7 +119,7 @@ describe('managing runs through the service', () => {
     expect(['queued', 'running']).toContain(requeued.status)
     await until('the retried run to finish', async () => (await call<RunDetail>('getRun', run.id)).status === 'done')
     expect(await sweep(s.id)).toMatchObject({ status: 'done', progress: { total: 1, done: 1 } })
-  }, 180_000)
+  })
 
   it('resumeSweep on a cancelled sweep trains its cancelled runs and keeps the ids', async () => {
     const s = await call<SweepRow>('queueSweep', tiny('to resume', [0, 0.2]))
@@ -132,5 +132,5 @@ describe('managing runs through the service', () => {
     await until('the resumed sweep to finish', async () => (await sweep(s.id)).status === 'done')
     const after = await runsOf(s.id)
     expect(after.map((r) => [r.id, r.status])).toEqual(ids.map((id) => [id, 'done']))
-  }, 180_000)
+  })
 })

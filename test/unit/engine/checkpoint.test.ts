@@ -115,7 +115,7 @@ describe.each(engines)('pause and resume from a checkpoint on $name, momentum $m
     expect(paused.losses).toEqual(clean.losses)
     expect(paused.epochs).toEqual(clean.epochs)
     expect(paused.finalAlpha).toEqual(clean.finalAlpha)
-  }, 180_000)
+  })
 })
 
 describe('a checkpoint that does not fit the run', () => {
